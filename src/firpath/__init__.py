@@ -1,0 +1,3 @@
+"""firpath: the Firmware Information Repository for GB smart metering."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The `firpath` command line (Typer + Rich): parse, call one service, render."""

@@ -1,0 +1,40 @@
+"""`firpath demo`: the realistic demo CPL, loaded or written to a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from firpath.cli.context import cli_actor, settings
+from firpath.cli.output import handles_errors, out, print_json
+from firpath.io.cpl_file import ExportFormat, render_cpl
+from firpath.io.files import write_file
+from firpath.services.demo import DEMO_ENTRIES, demo_catalogue, load_demo
+
+
+@handles_errors()
+def demo(
+    ctx: typer.Context,
+    entries: Annotated[int, typer.Option("--entries", min=50, help="How many entries.")] = (
+        DEMO_ENTRIES
+    ),
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same CPL.")] = 231,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write a CPL file instead of loading.")
+    ] = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, xlsx or json")] = "csv",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Load the demo CPL into the database (initialising it), or write it to a file."""
+    if out_file is not None:
+        catalogue = demo_catalogue(entries, seed)
+        write_file(out_file, render_cpl(catalogue.entries, fmt))
+        out.print(f"wrote {len(catalogue.entries)} demo entries to {out_file}")
+        return
+    loaded = load_demo(settings(ctx).engine(), entries, seed, actor=cli_actor())
+    if as_json:
+        print_json({"database": settings(ctx).url, "entries": loaded})
+        return
+    out.print(f"database ready, {loaded} demo entries loaded ({settings(ctx).url})")

@@ -1,0 +1,76 @@
+"""`firpath entries` (list with filters) and `firpath entries show ID`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from firpath.cli.context import settings
+from firpath.cli.entry_views import entries_table, entry_panel
+from firpath.cli.output import handles_errors, out, print_json
+from firpath.domain import values
+from firpath.domain.values import DeviceType, EntryStatus
+from firpath.io.cpl_file import entry_json
+from firpath.services.registry import list_entries, show_entry
+from firpath.store.entries import EntryFilter
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+app = typer.Typer(help="Browse CPL entries.", no_args_is_help=False)
+
+
+@app.callback(invoke_without_command=True)
+@handles_errors()
+def entries(
+    ctx: typer.Context,
+    device_type: Annotated[
+        str | None, typer.Option("--device-type", help="ESME, GSME, CH...")
+    ] = None,
+    manufacturer_id: Annotated[str | None, typer.Option("--manufacturer-id")] = None,
+    model_id: Annotated[str | None, typer.Option("--model-id")] = None,
+    hardware_version: Annotated[str | None, typer.Option("--hardware-version")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="active or removed")] = None,
+    text: Annotated[str | None, typer.Option("--text", "-t", help="Free text search.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 200,
+    as_json: JsonFlag = False,
+) -> None:
+    """List CPL entries matching every filter given."""
+    if ctx.invoked_subcommand is not None:
+        return
+    flt = EntryFilter(
+        device_type=DeviceType.parse(device_type).value if device_type else None,
+        manufacturer_id=values.manufacturer_id(manufacturer_id) if manufacturer_id else None,
+        model_id=values.model_id(model_id) if model_id else None,
+        hardware_version=values.hardware_version(hardware_version) if hardware_version else None,
+        status=EntryStatus.parse(status).value if status else None,
+        text=text.strip() if text else None,
+    )
+    found = list_entries(settings(ctx).engine(), flt, limit + 1)
+    shown = found[:limit]
+    if as_json:
+        print_json({"entries": [entry_json(e) for e in shown], "truncated": len(found) > limit})
+        return
+    more = f" (first {limit}; narrow the filters or raise --limit)" if len(found) > limit else ""
+    out.print(entries_table(shown, f"{len(shown)} CPL entries{more}"))
+
+
+@app.command("show")
+@handles_errors()
+def show(
+    ctx: typer.Context,
+    entry_id: Annotated[str, typer.Argument(help="CPL Entry ID (case ignored)")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one entry with its upgrade-from and upgrade-to IDs."""
+    detail = show_entry(settings(ctx).engine(), entry_id)
+    if as_json:
+        document = entry_json(detail.entry)
+        document["upgrade_to"] = detail.upgrade_to
+        document["missing_data"] = list(detail.entry.missing_new_fields)
+        document["manufacturer_contact"] = (
+            detail.manufacturer.as_dict() if detail.manufacturer else None
+        )
+        print_json(document)
+        return
+    out.print(entry_panel(detail))

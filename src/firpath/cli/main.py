@@ -1,0 +1,72 @@
+"""The `firpath` application: global options and the command table."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from firpath import __version__
+from firpath.cli import entries_commands, manufacturer_commands
+from firpath.cli.context import settings
+from firpath.cli.demo_commands import demo
+from firpath.cli.output import debug_enabled, err
+from firpath.cli.registry_commands import export, import_, init
+
+app = typer.Typer(
+    help="firpath: the Firmware Information Repository for GB smart meters.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"firpath {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL (else FIRPATH_DATABASE_URL, else sqlite:///firpath.db).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """firpath: CPL entries, upgrade paths and fleet plans."""
+    settings(ctx).db = db
+
+
+app.command("init")(init)
+app.command("import")(import_)
+app.command("export")(export)
+app.command("demo")(demo)
+app.add_typer(entries_commands.app, name="entries")
+app.add_typer(manufacturer_commands.app, name="manufacturers")
+
+
+def main() -> None:
+    """Console entry point: no traceback reaches a user unless FIRPATH_DEBUG=1."""
+    try:
+        app()
+    except Exception as error:  # a bug, not bad input: say so in one line
+        if debug_enabled():
+            raise
+        err.print(
+            f"[bold red]internal error:[/] {type(error).__name__}: {error} "
+            "(set FIRPATH_DEBUG=1 for details and please report it)"
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

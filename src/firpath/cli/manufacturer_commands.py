@@ -1,0 +1,79 @@
+"""`firpath manufacturers import|export|list`: manufacturer contact details."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from firpath.cli.context import cli_actor, settings
+from firpath.cli.output import handles_errors, out, print_json
+from firpath.io.files import write_file
+from firpath.services.manufacturer_contacts import (
+    export_contacts,
+    import_contacts,
+    list_manufacturers,
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+app = typer.Typer(help="Manufacturers and whom to contact there.", no_args_is_help=True)
+
+
+@app.command("import")
+@handles_errors()
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="contacts file (.csv or .xlsx)")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Add or update manufacturers' contact details, all rows or none."""
+    report = import_contacts(settings(ctx).engine(), file, actor=cli_actor(), dry_run=dry_run)
+    if as_json:
+        print_json(asdict(report))
+        return
+    out.print(
+        f"{file.name}: {report.rows} rows: {report.created} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged" + (" (dry run, nothing written)" if dry_run else "")
+    )
+
+
+@app.command("export")
+@handles_errors()
+def export(
+    ctx: typer.Context,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write here (CSV).")] = None,
+) -> None:
+    """Export manufacturers and contacts as CSV."""
+    content = export_contacts(settings(ctx).engine())
+    if out_file is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    write_file(out_file, content)
+    out.print(f"wrote {out_file}")
+
+
+@app.command("list")
+@handles_errors()
+def list_(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """List manufacturers with their contacts."""
+    items = list_manufacturers(settings(ctx).engine())
+    if as_json:
+        print_json({"manufacturers": [m.as_dict() for m in items]})
+        return
+    table = Table("id", "name", "contact", "e-mail", "phone", title=f"{len(items)} manufacturers")
+    for m in items:
+        table.add_row(
+            m.manufacturer_id,
+            m.manufacturer_name or "",
+            m.contact_name or "",
+            m.contact_email or "",
+            m.contact_phone or "",
+        )
+    out.print(table)

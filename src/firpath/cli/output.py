@@ -1,0 +1,83 @@
+"""Consoles, JSON output and the rendering of errors for the command line."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput
+from firpath.error_codes import classify
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+MAX_DEFECTS_SHOWN = 200
+
+
+def print_json(document: Any) -> None:
+    """Machine output on stdout."""
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
+
+
+def error_document(error: FirpathError) -> dict[str, Any]:
+    """An error as `{"error": {"code", "message", "details"}}`."""
+    _, _, code = classify(error)
+    details: list[dict[str, object]] = []
+    message = str(error)
+    if isinstance(error, InvalidInput):
+        details = [d.as_dict() for d in error.defects]
+    elif isinstance(error, FieldInvalid):
+        details = [{"field": error.field, "value": error.value, "message": error.message}]
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def render_error(error: FirpathError, as_json: bool) -> int:
+    """Show an error (stderr, or JSON on stdout) and return the exit code."""
+    exit_code, _, _ = classify(error)
+    if as_json:
+        print_json(error_document(error))
+        return exit_code
+    if isinstance(error, InvalidInput):
+        err.print(f"[bold red]error:[/] {error.summary}: {len(error.defects)} problem(s)")
+        table = Table("row", "column", "entry", "value", "problem", show_lines=False)
+        for d in error.defects[:MAX_DEFECTS_SHOWN]:
+            value = d.value if d.value is None or len(d.value) <= 40 else d.value[:37] + "..."
+            table.add_row(str(d.row or ""), d.field or "", d.entry_id or "", value or "", d.message)
+        err.print(table)
+        if len(error.defects) > MAX_DEFECTS_SHOWN:
+            err.print(f"... and {len(error.defects) - MAX_DEFECTS_SHOWN} more (use --json)")
+        return exit_code
+    err.print(f"[bold red]error:[/] {error}", markup=True)
+    return exit_code
+
+
+def handles_errors(as_json_param: str = "as_json") -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Turn FirpathError into a rendered message and its exit code, never a traceback."""
+
+    def decorate(command: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(command)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return command(*args, **kwargs)
+            except FirpathError as error:
+                code = render_error(error, bool(kwargs.get(as_json_param, False)))
+                raise typer.Exit(code) from None
+
+        return run
+
+    return decorate
+
+
+def debug_enabled() -> bool:
+    """FIRPATH_DEBUG=1 shows tracebacks of unexpected errors (for developers)."""
+    return os.environ.get("FIRPATH_DEBUG") == "1"

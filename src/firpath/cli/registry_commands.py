@@ -1,0 +1,77 @@
+"""`firpath init`, `import` and `export`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from firpath.cli.context import cli_actor, settings
+from firpath.cli.output import handles_errors, out, print_json
+from firpath.io.cpl_file import ExportFormat
+from firpath.io.files import write_file
+from firpath.services.database import initialise
+from firpath.services.import_cpl import import_cpl_file
+from firpath.services.registry import export_cpl
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+@handles_errors()
+def init(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Create the database, or migrate it to the newest schema."""
+    state = initialise(settings(ctx).engine())
+    if as_json:
+        print_json({"database": settings(ctx).url, **asdict(state)})
+        return
+    action = (
+        "created"
+        if state.before is None
+        else (
+            "already current" if state.before == state.revision else f"migrated from {state.before}"
+        )
+    )
+    out.print(f"database ready ({action}, schema {state.revision}), {state.entries} entries")
+
+
+@handles_errors()
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CPL file: .csv, .xlsx or .json")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import or update CPL entries, all rows or none; every defect is listed."""
+    report = import_cpl_file(settings(ctx).engine(), file, actor=cli_actor(), dry_run=dry_run)
+    if as_json:
+        print_json(asdict(report))
+        return
+    verb = "would import" if dry_run else "imported"
+    out.print(
+        f"{report.source}: {verb} {report.rows} rows: {report.created} new, "
+        f"{report.updated} updated, {report.unchanged} unchanged"
+        + (" (dry run, nothing written)" if dry_run else "")
+    )
+
+
+@handles_errors()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, xlsx or json")] = "csv",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Export the FIR (every entry with the four new fields)."""
+    content = export_cpl(settings(ctx).engine(), fmt)
+    if out_file is None:
+        if fmt == "xlsx" and sys.stdout.isatty():
+            raise typer.BadParameter("XLSX is binary: give --out FILE", param_hint="--format")
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    write_file(out_file, content)
+    out.print(f"wrote {out_file} ({len(content):,} bytes)")

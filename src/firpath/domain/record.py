@@ -1,0 +1,149 @@
+"""Turning one record of text values (a file row, a form) into a valid `CplEntry`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Final
+
+from firpath.domain import values
+from firpath.domain.band import parse_band
+from firpath.domain.entry import CplEntry
+from firpath.domain.errors import Defect, FieldInvalid
+from firpath.domain.upgrade_from import parse_upgrade_from
+from firpath.domain.values import DeviceType, EntryStatus
+
+REQUIRED_FIELDS: Final = (
+    "cpl_entry_id",
+    "device_type",
+    "manufacturer_id",
+    "model_id",
+    "hardware_version",
+    "firmware_version",
+    "manufacturer_image_hash",
+    "status",
+)
+TEXT_FIELDS: Final = (
+    "manufacturer_name",
+    "model_name",
+    "firmware_version_name",
+    "zigbee_chipset_vendor",
+    "zigbee_stack_version",
+    "notes",
+    "release_notes",
+    "smets_chts_version",
+    "gbcs_version",
+)
+DATE_FIELDS: Final = ("date_added", "release_date")
+MAX_TEXT: Final = 4000
+
+_PARSERS: Final[dict[str, Callable[[str], object]]] = {
+    "cpl_entry_id": values.cpl_entry_id,
+    "device_type": DeviceType.parse,
+    "manufacturer_id": values.manufacturer_id,
+    "model_id": values.model_id,
+    "hardware_version": values.hardware_version,
+    "firmware_version": values.firmware_version,
+    "manufacturer_image_hash": values.image_hash,
+    "status": EntryStatus.parse,
+}
+
+
+def parse_date(field: str, value: str) -> dt.date | None:
+    """An ISO date (2024-03-31) or a UK one (31/03/2024); empty means not given."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        if "/" in text:
+            day, month, year = text.split("/")
+            return dt.date(int(year), int(month), int(day))
+        return dt.date.fromisoformat(text[:10] if "T" in text or " " in text else text)
+    except ValueError:
+        raise FieldInvalid(field, value, "must be a date, YYYY-MM-DD or DD/MM/YYYY") from None
+
+
+def parse_text(field: str, value: str) -> str | None:
+    """Free text, trimmed; empty means not provided."""
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) > MAX_TEXT:
+        raise FieldInvalid(field, value[:40] + "...", f"is longer than {MAX_TEXT} characters")
+    return text
+
+
+def entry_from_record(
+    record: Mapping[str, str], row: int | None = None
+) -> tuple[CplEntry | None, list[Defect]]:
+    """Parse every field of `record`, returning the entry or every defect found in it."""
+    defects: list[Defect] = []
+    raw_id = record.get("cpl_entry_id", "")
+    entry_id = raw_id.strip().upper() or None
+    parsed: dict[str, object] = {}
+
+    def bad(err: FieldInvalid) -> None:
+        defects.append(Defect(err.message, row, err.field, entry_id, err.value))
+
+    for field, parser in _PARSERS.items():
+        raw = record.get(field, "")
+        if not raw.strip():
+            defects.append(Defect("is required", row, field, entry_id, raw))
+            continue
+        try:
+            parsed[field] = parser(raw)
+        except FieldInvalid as err:
+            bad(err)
+    for field in TEXT_FIELDS:
+        try:
+            parsed[field] = parse_text(field, record.get(field, ""))
+        except FieldInvalid as err:
+            bad(err)
+    for field in DATE_FIELDS:
+        try:
+            parsed[field] = parse_date(field, record.get(field, ""))
+        except FieldInvalid as err:
+            bad(err)
+    try:
+        parsed["upgrade_from"] = parse_upgrade_from(record.get("upgrade_from", ""))
+    except FieldInvalid as err:
+        bad(err)
+    device_type = parsed.get("device_type")
+    try:
+        parsed["zigbee_band"] = parse_band(
+            record.get("zigbee_band", ""),
+            device_type if isinstance(device_type, DeviceType) else None,
+        )
+    except FieldInvalid as err:
+        bad(err)
+    if defects:
+        return None, defects
+    entry = CplEntry(**parsed)  # type: ignore[arg-type]
+    return entry, []
+
+
+def entry_to_record(entry: CplEntry) -> dict[str, str]:
+    """The entry as text values in the CPL file's columns (the inverse of parsing)."""
+    return {
+        "cpl_entry_id": entry.cpl_entry_id,
+        "device_type": entry.device_type.value,
+        "manufacturer_id": entry.manufacturer_id,
+        "manufacturer_name": entry.manufacturer_name or "",
+        "model_id": entry.model_id,
+        "model_name": entry.model_name or "",
+        "hardware_version": entry.hardware_version,
+        "firmware_version": entry.firmware_version,
+        "firmware_version_name": entry.firmware_version_name or "",
+        "manufacturer_image_hash": entry.manufacturer_image_hash,
+        "status": entry.status.value,
+        "upgrade_from": entry.upgrade_from.to_text(),
+        "zigbee_chipset_vendor": entry.zigbee_chipset_vendor or "",
+        "zigbee_stack_version": entry.zigbee_stack_version or "",
+        "zigbee_band": entry.zigbee_band.value if entry.zigbee_band else "",
+        "date_added": entry.date_added.isoformat() if entry.date_added else "",
+        "notes": entry.notes or "",
+        "release_date": entry.release_date.isoformat() if entry.release_date else "",
+        "release_notes": entry.release_notes or "",
+        "smets_chts_version": entry.smets_chts_version or "",
+        "gbcs_version": entry.gbcs_version or "",
+    }

@@ -1,0 +1,238 @@
+"""The rules every CPL entry must meet (DESIGN section 3), checked over a set of entries."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Final
+
+from firpath.domain.band import ZigbeeBand
+from firpath.domain.entry import CplEntry, DeviceModel
+from firpath.domain.errors import Defect
+from firpath.domain.upgrade_from import UpgradeFromKind
+from firpath.domain.values import DeviceType
+
+NEW_FIELDS: Final = ("upgrade_from", "zigbee_chipset_vendor", "zigbee_stack_version", "zigbee_band")
+
+
+def check_entry(
+    entry: CplEntry, row: int | None = None, *, new_submission: bool = False
+) -> list[Defect]:
+    """Rules that one entry meets on its own: 2 (not itself), 5 (Dual Band) and 6 (new fields)."""
+    defects: list[Defect] = []
+    eid = entry.cpl_entry_id
+    uf = entry.upgrade_from
+    if uf.kind is UpgradeFromKind.IDS and eid in uf.ids:
+        defects.append(
+            Defect("an entry cannot be upgraded from itself", row, "upgrade_from", eid, eid)
+        )
+    if entry.zigbee_band is ZigbeeBand.DUAL_BAND and entry.device_type is not DeviceType.CH:
+        defects.append(
+            Defect(
+                "Dual Band (both bands at once) is only for Communications Hubs (CH), "
+                f"not {entry.device_type.value}",
+                row,
+                "zigbee_band",
+                eid,
+                entry.zigbee_band.value,
+            )
+        )
+    if new_submission and entry.device_type.in_scope:
+        for field in entry.missing_new_fields:
+            what = (
+                "must give the CPL Entry IDs it upgrades from, or N/A"
+                if field == "upgrade_from"
+                else "must state the join option (legacy 'Dual Band' is not enough)"
+                if field == "zigbee_band" and entry.zigbee_band is not None
+                else "is required on a new submission"
+            )
+            value = entry.zigbee_band.value if field == "zigbee_band" and entry.zigbee_band else ""
+            defects.append(
+                Defect(f"{what} for device type {entry.device_type.value}", row, field, eid, value)
+            )
+    return defects
+
+
+def check_unique_ids(ids_by_row: Sequence[tuple[int, str]]) -> list[Defect]:
+    """Rule 1 within one input: a CPL Entry ID appears on one row only."""
+    first: dict[str, int] = {}
+    defects: list[Defect] = []
+    for row, eid in ids_by_row:
+        seen = first.get(eid)
+        if seen is None:
+            first[eid] = row
+        else:
+            defects.append(
+                Defect(f"CPL Entry ID already used on row {seen}", row, "cpl_entry_id", eid, eid)
+            )
+    return defects
+
+
+def check_catalogue(
+    entries: Mapping[str, CplEntry],
+    rows: Mapping[str, int] | None = None,
+    *,
+    unresolved: Collection[str] = (),
+) -> list[Defect]:
+    """Rules over a whole set of entries: 2 (references), 3 (no cycle) and 4 (unique builds).
+
+    `entries` must hold every entry that the checked entries reference or share a device
+    model with; `rows` names the input row of each entry that came from a file;
+    `unresolved` holds IDs of input rows that failed to parse (not reported again here).
+    """
+    rows = rows or {}
+    defects = _check_references(entries, rows, unresolved)
+    defects += _check_unique_builds(entries, rows)
+    defects += _check_cycles(entries, rows)
+    return defects
+
+
+def _check_references(
+    entries: Mapping[str, CplEntry], rows: Mapping[str, int], unresolved: Collection[str]
+) -> list[Defect]:
+    defects: list[Defect] = []
+    for eid, entry in entries.items():
+        uf = entry.upgrade_from
+        if uf.kind is not UpgradeFromKind.IDS:
+            continue
+        model = entry.device_model
+        for ref in uf.ids:
+            if ref == eid:
+                continue  # reported by check_entry
+            target = entries.get(ref)
+            if target is None:
+                if ref in unresolved:
+                    continue
+                defects.append(
+                    Defect(
+                        f"upgrade_from names {ref}, which is not on the CPL nor in this input",
+                        rows.get(eid),
+                        "upgrade_from",
+                        eid,
+                        ref,
+                    )
+                )
+            elif target.device_model != model:
+                defects.append(
+                    Defect(
+                        f"upgrade_from names {ref} of device model {target.device_model}, but "
+                        f"{eid} is device model {model}: firmware never changes hardware",
+                        rows.get(eid),
+                        "upgrade_from",
+                        eid,
+                        ref,
+                    )
+                )
+    return defects
+
+
+def _check_unique_builds(entries: Mapping[str, CplEntry], rows: Mapping[str, int]) -> list[Defect]:
+    seen: dict[tuple[DeviceModel, str, str], str] = {}
+    defects: list[Defect] = []
+    for eid, entry in entries.items():
+        key = (entry.device_model, entry.firmware_version, entry.manufacturer_image_hash)
+        other = seen.setdefault(key, eid)
+        if other != eid:
+            where = f" (row {rows[other]})" if other in rows else ""
+            defects.append(
+                Defect(
+                    f"same device model, firmware version and hash as {other}{where}",
+                    rows.get(eid),
+                    "manufacturer_image_hash",
+                    eid,
+                    entry.manufacturer_image_hash,
+                )
+            )
+    return defects
+
+
+def _check_cycles(entries: Mapping[str, CplEntry], rows: Mapping[str, int]) -> list[Defect]:
+    defects: list[Defect] = []
+    for cycle in find_cycles(entries):
+        in_input = [eid for eid in cycle if eid in rows]
+        at = min(in_input, key=lambda e: rows[e]) if in_input else cycle[0]
+        path = " -> ".join([*cycle, cycle[0]])
+        defects.append(
+            Defect(
+                f"upgrade cycle: {path} (an upgrade graph must not loop)",
+                rows.get(at),
+                "upgrade_from",
+                at,
+                entries[at].upgrade_from.to_text(),
+            )
+        )
+    return defects
+
+
+def find_cycles(entries: Mapping[str, CplEntry]) -> list[list[str]]:
+    """One cycle (as IDs in upgrade order) for each looping group of entries."""
+    successors: dict[str, list[str]] = {}
+    for eid, entry in entries.items():
+        if entry.upgrade_from.kind is UpgradeFromKind.IDS:
+            for ref in entry.upgrade_from.ids:
+                if ref in entries and ref != eid:
+                    successors.setdefault(ref, []).append(eid)
+    cycles: list[list[str]] = []
+    for component in _strongly_connected(successors):
+        if len(component) > 1:
+            cycles.append(_cycle_within(component, successors))
+    return cycles
+
+
+def _strongly_connected(successors: Mapping[str, list[str]]) -> Iterable[list[str]]:
+    """Tarjan's algorithm, iterative (graphs here can be long chains)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    counter = 0
+    for root in successors:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, child_i = work.pop()
+            if child_i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = successors.get(node, ())
+            recurse = False
+            while child_i < len(children):
+                child = children[child_i]
+                child_i += 1
+                if child not in index:
+                    work.append((node, child_i))
+                    work.append((child, 0))
+                    recurse = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                yield component
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+
+
+def _cycle_within(component: list[str], successors: Mapping[str, list[str]]) -> list[str]:
+    """Walk inside a strongly connected group until a node repeats: that loop is a cycle."""
+    members = set(component)
+    start = min(component)
+    order: dict[str, int] = {}
+    path: list[str] = []
+    node = start
+    while node not in order:
+        order[node] = len(path)
+        path.append(node)
+        node = min(s for s in successors.get(node, ()) if s in members)
+    return path[order[node] :]

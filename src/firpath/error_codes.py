@@ -1,0 +1,28 @@
+"""The one place where errors become CLI exit codes and HTTP statuses."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput, NotFound, UnreadableFile
+
+EXIT_OK: Final = 0
+EXIT_ERROR: Final = 1
+EXIT_NO_MATCH: Final = 3
+EXIT_INCOMPLETE: Final = 4
+
+# (error class, exit code, HTTP status, machine code); the first match wins.
+_TABLE: Final[tuple[tuple[type[FirpathError], int, int, str], ...]] = (
+    (InvalidInput, EXIT_ERROR, 422, "invalid_input"),
+    (FieldInvalid, EXIT_ERROR, 422, "invalid_input"),
+    (UnreadableFile, EXIT_ERROR, 422, "unreadable_file"),
+    (NotFound, EXIT_NO_MATCH, 404, "not_found"),
+)
+
+
+def classify(err: FirpathError) -> tuple[int, int, str]:
+    """(exit code, HTTP status, machine code) for an error a user may see."""
+    for kind, exit_code, status, code in _TABLE:
+        if isinstance(err, kind):
+            return exit_code, status, code
+    return EXIT_ERROR, 409 if type(err).__name__ == "StorageConflict" else 400, "error"

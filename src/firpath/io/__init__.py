@@ -1,0 +1,1 @@
+"""Files in and out: CPL files (CSV, XLSX, JSON), manufacturer contacts."""

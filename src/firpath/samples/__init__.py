@@ -1,0 +1,1 @@
+"""Generated example CPLs: the demo data set, test fixtures and benchmark inputs."""

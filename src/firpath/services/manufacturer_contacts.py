@@ -1,0 +1,119 @@
+"""Manufacturer contact details: import (atomic, audited), export and list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from firpath.domain.errors import Defect, InvalidInput
+from firpath.domain.manufacturer import Manufacturer, manufacturer_from_record
+from firpath.io.manufacturer_file import read_manufacturers, render_manufacturers
+from firpath.services.unit_of_work import now, transaction
+from firpath.store import audit, manufacturers
+
+
+@dataclass(frozen=True, slots=True)
+class ContactsReport:
+    """What a contacts import did."""
+
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+
+
+def import_contacts(
+    engine: Engine, path: Path, *, actor: str, dry_run: bool = False
+) -> ContactsReport:
+    """Add or update manufacturers from a contacts file, all rows or none."""
+    records = read_manufacturers(path)
+    parsed: list[Manufacturer] = []
+    defects: list[Defect] = []
+    first_row: dict[str, int] = {}
+    for row, record in records:
+        item, problems = manufacturer_from_record(record, row)
+        defects += problems
+        if item is None:
+            continue
+        seen = first_row.setdefault(item.manufacturer_id, row)
+        if seen != row:
+            defects.append(
+                Defect(
+                    f"manufacturer id already given on row {seen}",
+                    row,
+                    "manufacturer_id",
+                    item.manufacturer_id,
+                    item.manufacturer_id,
+                )
+            )
+        parsed.append(item)
+    if defects:
+        raise InvalidInput(defects, f"{path.name}: nothing imported")
+    return save_contacts(
+        engine, parsed, rows=len(records), source=path.name, actor=actor, dry_run=dry_run
+    )
+
+
+def save_contacts(
+    engine: Engine,
+    parsed: list[Manufacturer],
+    *,
+    rows: int,
+    source: str,
+    actor: str,
+    dry_run: bool = False,
+) -> ContactsReport:
+    """Add or update validated manufacturers in one audited transaction."""
+    with transaction(engine) as conn:
+        known = manufacturers.load_all(conn)
+        new = [m for m in parsed if m.manufacturer_id not in known]
+        changed = [
+            (known[m.manufacturer_id], m)
+            for m in parsed
+            if m.manufacturer_id in known and known[m.manufacturer_id] != m
+        ]
+        report = ContactsReport(
+            rows, len(new), len(changed), len(parsed) - len(new) - len(changed), dry_run
+        )
+        if dry_run or (not new and not changed):
+            return report
+        at = now()
+        batch = audit.open_batch(conn, actor=actor, action="import_contacts", source=source, at=at)
+        manufacturers.insert(conn, new)
+        manufacturers.update_all(conn, [after for _, after in changed])
+        audit.append(
+            conn,
+            [
+                audit.AuditRecord("manufacturer", m.manufacturer_id, "create", after=m.as_dict())
+                for m in new
+            ]
+            + [
+                audit.AuditRecord(
+                    "manufacturer",
+                    a.manufacturer_id,
+                    "update",
+                    before=b.as_dict(),
+                    after=a.as_dict(),
+                )
+                for b, a in changed
+            ],
+            actor=actor,
+            at=at,
+            batch_id=batch,
+        )
+        audit.close_batch(conn, batch, {"created": len(new), "updated": len(changed)})
+        return report
+
+
+def list_manufacturers(engine: Engine) -> list[Manufacturer]:
+    """Every manufacturer with contacts, by id."""
+    with transaction(engine) as conn:
+        return list(manufacturers.load_all(conn).values())
+
+
+def export_contacts(engine: Engine) -> bytes:
+    """The contacts file (CSV)."""
+    return render_manufacturers(list_manufacturers(engine))

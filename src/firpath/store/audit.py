@@ -1,0 +1,98 @@
+"""The append-only audit log and the change batches that group its records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from firpath.store.tables import audit_log, change_batches
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One change to one thing: who, when, why, and the values before and after."""
+
+    entity: str
+    entity_id: str
+    action: str
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """A stored audit record, as read back."""
+
+    audit_id: int
+    batch_id: int | None
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    reason: str | None
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+
+
+def open_batch(
+    conn: Connection, *, actor: str, action: str, source: str | None, at: dt.datetime
+) -> int:
+    """Start a change batch (an import, a submission) and return its id."""
+    result = conn.execute(
+        change_batches.insert().values(at=at, actor=actor, action=action, source=source)
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def close_batch(conn: Connection, batch_id: int, summary: Mapping[str, Any]) -> None:
+    """Record what a batch did."""
+    conn.execute(
+        change_batches.update()
+        .where(change_batches.c.batch_id == batch_id)
+        .values(summary=dict(summary))
+    )
+
+
+def append(
+    conn: Connection,
+    records: Iterable[AuditRecord],
+    *,
+    actor: str,
+    at: dt.datetime,
+    batch_id: int | None = None,
+) -> None:
+    """Append records to the audit log (it is never updated or deleted)."""
+    rows = [
+        {
+            "batch_id": batch_id,
+            "at": at,
+            "actor": actor,
+            "action": r.action,
+            "entity": r.entity,
+            "entity_id": r.entity_id,
+            "reason": r.reason,
+            "before": dict(r.before) if r.before is not None else None,
+            "after": dict(r.after) if r.after is not None else None,
+        }
+        for r in records
+    ]
+    if rows:
+        conn.execute(audit_log.insert(), rows)
+
+
+def history(conn: Connection, entity: str, entity_id: str) -> list[AuditEntry]:
+    """Every audit record of one thing, oldest first."""
+    rows = conn.execute(
+        select(audit_log)
+        .where(audit_log.c.entity == entity, audit_log.c.entity_id == entity_id)
+        .order_by(audit_log.c.audit_id)
+    ).mappings()
+    return [AuditEntry(**dict(r)) for r in rows]

@@ -1,0 +1,53 @@
+"""Opening the database: URL resolution, SQLite pragmas, PostgreSQL via psycopg."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Any, Final
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from firpath.domain.errors import FirpathError
+
+DEFAULT_URL: Final = "sqlite:///firpath.db"
+ENV_VAR: Final = "FIRPATH_DATABASE_URL"
+
+
+class BadDatabaseUrl(FirpathError):
+    """The database URL is not one firpath can open."""
+
+
+def resolve_url(url: str | None) -> str:
+    """The URL given, else FIRPATH_DATABASE_URL, else sqlite:///firpath.db."""
+    return url or os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def open_engine(url: str | None = None) -> Engine:
+    """An engine for SQLite (WAL, foreign keys on) or PostgreSQL (psycopg 3)."""
+    text = resolve_url(url)
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        raise BadDatabaseUrl(f"database URL {text!r} is not a valid URL") from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    if backend != "sqlite":
+        raise BadDatabaseUrl(f"database URL {text!r}: only sqlite and postgresql are supported")
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

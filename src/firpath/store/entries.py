@@ -1,0 +1,155 @@
+"""Repository of CPL entries: load, query, insert and update (within the caller's transaction)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, or_, select, update
+
+from firpath.domain.entry import CplEntry
+from firpath.domain.values import entry_id_order
+from firpath.store.entry_rows import SCALAR_COLUMNS, edge_rows, entry_from_row, entry_row
+from firpath.store.tables import cpl_entries, upgrade_edges
+
+_COLUMNS = [cpl_entries.c[name] for name in SCALAR_COLUMNS]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFilter:
+    """What `find_entries` narrows to; None means any."""
+
+    device_type: str | None = None
+    manufacturer_id: str | None = None
+    model_id: str | None = None
+    hardware_version: str | None = None
+    status: str | None = None
+    text: str | None = None
+
+
+def _edges_by_entry(conn: Connection, ids: Collection[str] | None) -> dict[str, list[str]]:
+    query = select(upgrade_edges.c.cpl_entry_id, upgrade_edges.c.from_entry_id).order_by(
+        upgrade_edges.c.cpl_entry_id, upgrade_edges.c.position
+    )
+    if ids is not None:
+        query = query.where(upgrade_edges.c.cpl_entry_id.in_(list(ids)))
+    edges: dict[str, list[str]] = defaultdict(list)
+    for entry_id, from_id in conn.execute(query):
+        edges[entry_id].append(from_id)
+    return edges
+
+
+def load_all(conn: Connection) -> dict[str, CplEntry]:
+    """Every stored entry, by CPL Entry ID."""
+    edges = _edges_by_entry(conn, None)
+    return {
+        row[0]: entry_from_row(row, edges.get(row[0], ()))
+        for row in conn.execute(select(*_COLUMNS))
+    }
+
+
+def get_entry(conn: Connection, entry_id: str) -> CplEntry | None:
+    """One entry by CPL Entry ID (already normalised), or None."""
+    row = conn.execute(select(*_COLUMNS).where(cpl_entries.c.cpl_entry_id == entry_id)).first()
+    if row is None:
+        return None
+    return entry_from_row(row, _edges_by_entry(conn, [entry_id]).get(entry_id, ()))
+
+
+def upgrade_to_ids(conn: Connection, entry_id: str) -> list[str]:
+    """The entries that name `entry_id` in their *upgrade from* (its direct successors)."""
+    rows = conn.execute(
+        select(upgrade_edges.c.cpl_entry_id).where(upgrade_edges.c.from_entry_id == entry_id)
+    ).scalars()
+    return sorted(rows, key=entry_id_order)
+
+
+def find_entries(conn: Connection, flt: EntryFilter, limit: int | None = None) -> list[CplEntry]:
+    """Entries matching every given filter, ordered by device model then firmware version."""
+    query = select(*_COLUMNS)
+    c = cpl_entries.c
+    for column, value in (
+        (c.device_type, flt.device_type),
+        (c.manufacturer_id, flt.manufacturer_id),
+        (c.model_id, flt.model_id),
+        (c.hardware_version, flt.hardware_version),
+        (c.status, flt.status),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if flt.text:
+        pattern = f"%{flt.text.lower()}%"
+        query = query.where(
+            or_(
+                *(
+                    func.lower(col).like(pattern)
+                    for col in (
+                        c.cpl_entry_id,
+                        c.manufacturer_name,
+                        c.model_name,
+                        c.firmware_version_name,
+                        c.firmware_version,
+                        c.zigbee_chipset_vendor,
+                        c.zigbee_stack_version,
+                        c.notes,
+                    )
+                )
+            )
+        )
+    query = query.order_by(
+        c.manufacturer_id, c.model_id, c.hardware_version, c.firmware_version, c.cpl_entry_id
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = conn.execute(query).all()
+    edges = (
+        _edges_by_entry(conn, [r[0] for r in rows])
+        if len(rows) <= 5000
+        else _edges_by_entry(conn, None)
+    )
+    return [entry_from_row(r, edges.get(r[0], ())) for r in rows]
+
+
+def count_entries(conn: Connection) -> int:
+    """How many entries are stored."""
+    return int(conn.execute(select(func.count()).select_from(cpl_entries)).scalar_one())
+
+
+def insert_entries(conn: Connection, entries: Sequence[CplEntry]) -> None:
+    """Add new entries and their upgrade edges."""
+    if not entries:
+        return
+    conn.execute(cpl_entries.insert(), [entry_row(e) for e in entries])
+    edges = edge_rows(entries)
+    if edges:
+        conn.execute(upgrade_edges.insert(), edges)
+
+
+def update_entries(conn: Connection, entries: Sequence[CplEntry]) -> None:
+    """Overwrite stored entries (same IDs) and replace their upgrade edges."""
+    if not entries:
+        return
+    rows = []
+    for e in entries:
+        row = entry_row(e)
+        row["b_id"] = row.pop("cpl_entry_id")
+        rows.append(row)
+    values: dict[str, Any] = {
+        name: bindparam(name) for name in SCALAR_COLUMNS if name != "cpl_entry_id"
+    }
+    statement = (
+        update(cpl_entries)
+        .where(cpl_entries.c.cpl_entry_id == bindparam("b_id"))
+        .values(**values, revision=cpl_entries.c.revision + 1)
+    )
+    conn.execute(statement, rows)
+    ids = [e.cpl_entry_id for e in entries]
+    for start in range(0, len(ids), 500):
+        conn.execute(
+            delete(upgrade_edges).where(upgrade_edges.c.cpl_entry_id.in_(ids[start : start + 500]))
+        )
+    edges = edge_rows(entries)
+    if edges:
+        conn.execute(upgrade_edges.insert(), edges)

@@ -1,0 +1,122 @@
+"""The database schema (SQLAlchemy Core); Alembic migrations create and evolve it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+manufacturers = Table(
+    "manufacturers",
+    metadata,
+    Column("manufacturer_id", String(4), primary_key=True),
+    Column("manufacturer_name", Text),
+    Column("contact_name", Text),
+    Column("contact_email", Text),
+    Column("contact_phone", Text),
+)
+
+cpl_entries = Table(
+    "cpl_entries",
+    metadata,
+    Column("cpl_entry_id", String(64), primary_key=True),
+    Column("device_type", String(16), nullable=False),
+    Column("manufacturer_id", String(4), nullable=False),
+    Column("manufacturer_name", Text),
+    Column("model_id", String(4), nullable=False),
+    Column("model_name", Text),
+    Column("hardware_version", String(4), nullable=False),
+    Column("firmware_version", String(8), nullable=False),
+    Column("firmware_version_name", Text),
+    Column("manufacturer_image_hash", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    # 'ids' (see upgrade_edges), 'na' (nothing may be upgraded to it), 'unknown' (not provided)
+    Column("upgrade_from_kind", String(8), nullable=False),
+    Column("zigbee_chipset_vendor", Text),
+    Column("zigbee_stack_version", Text),
+    Column("zigbee_band", String(32)),
+    Column("date_added", Date),
+    Column("notes", Text),
+    Column("release_date", Date),
+    Column("release_notes", Text),
+    Column("smets_chts_version", Text),
+    Column("gbcs_version", Text),
+    Column("revision", Integer, nullable=False, server_default="1"),
+    UniqueConstraint(
+        "manufacturer_id",
+        "model_id",
+        "hardware_version",
+        "firmware_version",
+        "manufacturer_image_hash",
+        name="uq_cpl_entries_build",
+    ),
+    Index("ix_cpl_entries_device_model", "manufacturer_id", "model_id", "hardware_version"),
+)
+
+# One row per ID in an entry's *upgrade from*: the edge from_entry_id -> cpl_entry_id.
+upgrade_edges = Table(
+    "upgrade_edges",
+    metadata,
+    Column(
+        "cpl_entry_id",
+        String(64),
+        ForeignKey("cpl_entries.cpl_entry_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "from_entry_id",
+        String(64),
+        ForeignKey("cpl_entries.cpl_entry_id"),
+        primary_key=True,
+    ),
+    Column("position", Integer, nullable=False),
+    Index("ix_upgrade_edges_from", "from_entry_id"),
+)
+
+change_batches = Table(
+    "change_batches",
+    metadata,
+    Column("batch_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("source", Text),
+    Column("summary", JSON),
+)
+
+# Append-only (triggers in the migration refuse UPDATE and DELETE).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("audit_id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("change_batches.batch_id")),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("reason", Text),
+    Column("before", JSON),
+    Column("after", JSON),
+    Index("ix_audit_log_entity", "entity", "entity_id"),
+)
