@@ -15,8 +15,8 @@ from rich.table import Table
 from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput
 from firpath.error_codes import classify
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -126,6 +126,8 @@ def read_xlsx(path: Path, content: bytes) -> Sheet:
         for number, values in enumerate(rows_iter, start=2):
             cells = [_cell_text(v) for v in values]
             if any(cells):
+                # a sheet row ends at its last filled cell: pad to the header, trim blanks
+                cells += [""] * (len(header) - len(cells))
                 while len(cells) > len(header) and not cells[-1]:
                     cells.pop()
                 rows.append((number, cells))

@@ -1,0 +1,41 @@
+# firpath — `make run` starts the demo, `make test` runs the whole suite on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= sqlite:///firpath-demo.db
+
+.PHONY: run test lint typecheck unit integration bench test-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: create .venv, install, load the demo CPL into SQLite and say how to use it
+run: $(STAMP)
+	$(BIN)/firpath --db $(DEMO_DB) demo
+	@echo "Try: $(BIN)/firpath --db $(DEMO_DB) entries --device-type ESME"
+	@echo "     $(BIN)/firpath --db $(DEMO_DB) export --format xlsx --out fir.xlsx"
+
+## test-deps: what the tests need from the system (a PostgreSQL server)
+test-deps:
+	./scripts/install-test-deps.sh
+
+## test: install everything, then lint, type-check and run every test on SQLite and PostgreSQL
+test: test-deps $(STAMP) lint typecheck
+	$(BIN)/pytest -q -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/import_cpl.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache firpath-demo.db*

@@ -1,0 +1,66 @@
+"""Fixtures shared by every test layer: a fresh database on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from firpath.store.engine import open_engine
+from tests.postgres_server import PostgresServer, start_postgres
+
+_counter = itertools.count()
+
+BACKENDS = (
+    ["sqlite"]
+    if os.environ.get("FIRPATH_TEST_BACKENDS") == "sqlite"
+    else [
+        "sqlite",
+        "postgresql",
+    ]
+)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    server = start_postgres()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a new, empty database (not yet initialised)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'firpath.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"t_{os.getpid()}_{next(_counter)}"
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a new database initialised with the newest schema."""
+    from firpath.services.database import initialise
+
+    eng = open_engine(database_url)
+    initialise(eng)
+    try:
+        yield eng
+    finally:
+        eng.dispose()

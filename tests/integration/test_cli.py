@@ -1,0 +1,161 @@
+"""The `firpath` command line: import, export, entries, manufacturers, demo, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from firpath.cli.main import app
+from tests.integration.cpl_rows import row, write_cpl
+
+runner = CliRunner()
+
+
+def firpath(url: str, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", url, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def db(database_url: str) -> str:
+    code, out, _ = firpath(database_url, "init")
+    assert code == 0 and "database ready" in out
+    return database_url
+
+
+def test_import_prints_counts_and_entries_lists_and_shows(db: str, tmp_path: Path) -> None:
+    path = write_cpl(tmp_path / "a.csv", [row("101", "01000000"), row("102", "01000100", "101")])
+    code, out, _ = firpath(db, "import", str(path))
+    assert code == 0 and "2 new" in out
+    code, out, _ = firpath(db, "entries", "--json", "--device-type", "esme")
+    assert code == 0
+    listed = json.loads(out)["entries"]
+    assert [e["cpl_entry_id"] for e in listed] == ["101", "102"]
+    code, out, _ = firpath(db, "entries", "show", "101", "--json")
+    shown = json.loads(out)
+    assert shown["upgrade_from"] == "N/A" and shown["upgrade_to"] == ["102"]
+    code, out, _ = firpath(db, "entries", "show", "102")
+    assert code == 0 and "upgrade to" in out and "101" in out
+
+
+def test_entries_filters_narrow_the_list(db: str, tmp_path: Path) -> None:
+    rows = [
+        row("101", "01000000"),
+        row("201", "01000000", device_type="GSME", model_id="0002", model_name="Gas Meter"),
+        row(
+            "202",
+            "01000100",
+            "201",
+            device_type="GSME",
+            model_id="0002",
+            model_name="Gas Meter",
+            status="removed",
+        ),
+    ]
+    firpath(db, "import", str(write_cpl(tmp_path / "a.csv", rows)))
+
+    def ids(*args: str) -> list[str]:
+        code, out, err = firpath(db, "entries", "--json", *args)
+        assert code == 0, err
+        return [e["cpl_entry_id"] for e in json.loads(out)["entries"]]
+
+    assert ids("--device-type", "GSME") == ["201", "202"]
+    assert ids("--model-id", "0002", "--status", "removed") == ["202"]
+    assert ids("--manufacturer-id", "1234") == ["101", "201", "202"]
+    assert ids("--text", "gas") == ["201", "202"]
+    assert ids("--limit", "1")[:1] == ["101"]
+
+
+def test_bad_import_exits_1_with_every_defect_on_stderr(db: str, tmp_path: Path) -> None:
+    path = write_cpl(tmp_path / "a.csv", [row("101", "XYZ"), row("102", "01000100", "555")])
+    code, out, err = firpath(db, "import", str(path))
+    assert code == 1
+    assert "2 problem(s)" in err and "firmware_version" in err and "555" in err
+    code, out, _ = firpath(db, "import", str(path), "--json")
+    document = json.loads(out)
+    assert code == 1 and document["error"]["code"] == "invalid_input"
+    assert {d["row"] for d in document["error"]["details"]} == {2, 3}
+    code, out, _ = firpath(db, "entries", "--json")
+    assert json.loads(out)["entries"] == []
+
+
+def test_show_unknown_entry_exits_3(db: str) -> None:
+    code, _, err = firpath(db, "entries", "show", "nope")
+    assert code == 3 and "NOPE is not on the CPL" in err
+
+
+def test_export_formats_to_files_and_stdout(db: str, tmp_path: Path) -> None:
+    firpath(db, "import", str(write_cpl(tmp_path / "a.csv", [row("101", "01000000")])))
+    code, out, _ = firpath(db, "export")
+    assert code == 0 and out.startswith("cpl_entry_id,device_type")
+    for fmt in ("csv", "xlsx", "json"):
+        target = tmp_path / f"out.{fmt}"
+        code, _, err = firpath(db, "export", "--format", fmt, "--out", str(target))
+        assert code == 0, err
+        assert target.stat().st_size > 0
+    code, _, err = firpath(db, "export", "--out", str(tmp_path / "missing" / "x.csv"))
+    assert code == 1 and "cannot be written" in err
+
+
+def test_manufacturer_contacts_import_list_export(db: str, tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "Manufacturer ID,Manufacturer Name,Contact Name,Contact E-mail,Contact Phone\n"
+        "1234,Northbridge Metering,Priya Shah,priya@northbridge.example,+44 20 7946 0000\n"
+    )
+    code, out, err = firpath(db, "manufacturers", "import", str(contacts))
+    assert code == 0 and "1 new" in out, err
+    code, out, _ = firpath(db, "manufacturers", "list", "--json")
+    assert json.loads(out)["manufacturers"][0]["contact_email"] == "priya@northbridge.example"
+    code, out, _ = firpath(db, "manufacturers", "export")
+    assert "Priya Shah" in out
+    contacts.write_text("manufacturer_id,contact_email\nZZZZ,not-an-email\n")
+    code, _, err = firpath(db, "manufacturers", "import", str(contacts))
+    assert code == 1 and "ZZZZ" in err and "not-an-email" in err
+    firpath(db, "import", str(write_cpl(tmp_path / "a.csv", [row("101", "01000000")])))
+    code, out, _ = firpath(db, "entries", "show", "101", "--json")
+    assert json.loads(out)["manufacturer_contact"]["contact_name"] == "Priya Shah"
+
+
+def test_demo_loads_a_realistic_cpl(database_url: str) -> None:
+    code, out, err = firpath(database_url, "demo")
+    assert code == 0, err
+    assert "database ready" in out and "demo entries loaded" in out
+    loaded = int(out.split("database ready, ")[1].split()[0])
+    assert loaded >= 1500
+    code, out, _ = firpath(database_url, "manufacturers", "list", "--json")
+    assert len(json.loads(out)["manufacturers"]) >= 10
+
+
+def test_binary_file_gets_one_line_and_no_traceback(tmp_path: Path) -> None:
+    binary = tmp_path / "image.csv"
+    binary.write_bytes(bytes(range(256)) * 8)
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "firpath.cli.main", "--db", url, "init"],
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "firpath.cli.main", "--db", url, "import", str(binary)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "binary file" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_uninitialised_database_says_run_init(tmp_path: Path) -> None:
+    code, _, err = firpath(f"sqlite:///{tmp_path / 'new.db'}", "entries")
+    assert code == 1 and "firpath init" in err
+
+
+def test_bad_database_url_is_an_error_not_a_traceback() -> None:
+    code, _, err = firpath("mysql://x/y", "entries")
+    assert code == 1 and "only sqlite and postgresql" in err
