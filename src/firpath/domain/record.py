@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache, partial
 from typing import Final
 
 from firpath.domain import values
@@ -57,26 +59,81 @@ def parse_date(field: str, value: str) -> dt.date | None:
     try:
         if "/" in text:
             day, month, year = text.split("/")
+            if len(year) != 4:
+                raise ValueError("two-digit year")
             return dt.date(int(year), int(month), int(day))
-        return dt.date.fromisoformat(text[:10] if "T" in text or " " in text else text)
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text).date()  # a spreadsheet's date-time cell
     except ValueError:
         raise FieldInvalid(field, value, "must be a date, YYYY-MM-DD or DD/MM/YYYY") from None
 
 
 def parse_text(field: str, value: str) -> str | None:
-    """Free text, trimmed; empty means not provided."""
+    """Free text, trimmed; empty means not provided; no control characters."""
     text = value.strip()
     if not text:
         return None
     if len(text) > MAX_TEXT:
         raise FieldInvalid(field, value[:40] + "...", f"is longer than {MAX_TEXT} characters")
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise FieldInvalid(
+            field, value, f"contains control character U+{ord(bad.group()):04X} at {bad.start()}"
+        )
     return text
+
+
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Low-cardinality fields repeat on every row: parse each distinct value once.
+_device_type = lru_cache(maxsize=256)(DeviceType.parse)
+_status = lru_cache(maxsize=64)(EntryStatus.parse)
+_band = lru_cache(maxsize=512)(parse_band)
+_manufacturer_id = lru_cache(maxsize=4096)(values.manufacturer_id)
+_model_id = lru_cache(maxsize=65536)(values.model_id)
+_hardware_version = lru_cache(maxsize=4096)(values.hardware_version)
+_vendor = lru_cache(maxsize=4096)(partial(parse_text, "zigbee_chipset_vendor"))
+_stack = lru_cache(maxsize=4096)(partial(parse_text, "zigbee_stack_version"))
 
 
 def entry_from_record(
     record: Mapping[str, str], row: int | None = None
 ) -> tuple[CplEntry | None, list[Defect]]:
     """Parse every field of `record`, returning the entry or every defect found in it."""
+    get = record.get
+    try:  # fast path for a good record; any problem re-parses field by field below
+        device_type = _device_type(get("device_type", ""))
+        entry = CplEntry(
+            values.cpl_entry_id(get("cpl_entry_id", "")),
+            device_type,
+            _manufacturer_id(get("manufacturer_id", "")),
+            _model_id(get("model_id", "")),
+            _hardware_version(get("hardware_version", "")),
+            values.firmware_version(get("firmware_version", "")),
+            values.image_hash(get("manufacturer_image_hash", "")),
+            _status(get("status", "")),
+            parse_upgrade_from(get("upgrade_from", "")),
+            parse_text("manufacturer_name", get("manufacturer_name", "")),
+            parse_text("model_name", get("model_name", "")),
+            parse_text("firmware_version_name", get("firmware_version_name", "")),
+            _vendor(get("zigbee_chipset_vendor", "")),
+            _stack(get("zigbee_stack_version", "")),
+            _band(get("zigbee_band", ""), device_type),
+            parse_date("date_added", get("date_added", "")),
+            parse_text("notes", get("notes", "")),
+            parse_date("release_date", get("release_date", "")),
+            parse_text("release_notes", get("release_notes", "")),
+            parse_text("smets_chts_version", get("smets_chts_version", "")),
+            parse_text("gbcs_version", get("gbcs_version", "")),
+        )
+    except FieldInvalid:
+        return None, _every_defect(record, row)
+    return entry, []
+
+
+def _every_defect(record: Mapping[str, str], row: int | None) -> list[Defect]:
+    """Parse field by field, collecting a defect for each bad field."""
     defects: list[Defect] = []
     raw_id = record.get("cpl_entry_id", "")
     entry_id = raw_id.strip().upper() or None
@@ -116,10 +173,9 @@ def entry_from_record(
         )
     except FieldInvalid as err:
         bad(err)
-    if defects:
-        return None, defects
-    entry = CplEntry(**parsed)  # type: ignore[arg-type]
-    return entry, []
+    if not defects:  # the fast path failed, so something is wrong: never drop a row silently
+        defects.append(Defect("could not be read", row, None, entry_id, None))
+    return defects
 
 
 def entry_to_record(entry: CplEntry) -> dict[str, str]:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Final
 
 from firpath.domain.band import ZigbeeBand
-from firpath.domain.entry import CplEntry, DeviceModel
+from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect
 from firpath.domain.upgrade_from import UpgradeFromKind
 from firpath.domain.values import DeviceType
@@ -94,7 +94,6 @@ def _check_references(
         uf = entry.upgrade_from
         if uf.kind is not UpgradeFromKind.IDS:
             continue
-        model = entry.device_model
         for ref in uf.ids:
             if ref == eid:
                 continue  # reported by check_entry
@@ -111,7 +110,12 @@ def _check_references(
                         ref,
                     )
                 )
-            elif target.device_model != model:
+            elif (
+                target.model_id != entry.model_id
+                or target.manufacturer_id != entry.manufacturer_id
+                or target.hardware_version != entry.hardware_version
+            ):
+                model = entry.device_model
                 defects.append(
                     Defect(
                         f"upgrade_from names {ref} of device model {target.device_model}, but "
@@ -126,10 +130,16 @@ def _check_references(
 
 
 def _check_unique_builds(entries: Mapping[str, CplEntry], rows: Mapping[str, int]) -> list[Defect]:
-    seen: dict[tuple[DeviceModel, str, str], str] = {}
+    seen: dict[tuple[str, str, str, str, str], str] = {}
     defects: list[Defect] = []
     for eid, entry in entries.items():
-        key = (entry.device_model, entry.firmware_version, entry.manufacturer_image_hash)
+        key = (
+            entry.manufacturer_id,
+            entry.model_id,
+            entry.hardware_version,
+            entry.firmware_version,
+            entry.manufacturer_image_hash,
+        )
         other = seen.setdefault(key, eid)
         if other != eid:
             where = f" (row {rows[other]})" if other in rows else ""
@@ -172,10 +182,30 @@ def find_cycles(entries: Mapping[str, CplEntry]) -> list[list[str]]:
                 if ref in entries and ref != eid:
                     successors.setdefault(ref, []).append(eid)
     cycles: list[list[str]] = []
-    for component in _strongly_connected(successors):
+    for component in _strongly_connected(_after_peeling(successors)):
         if len(component) > 1:
             cycles.append(_cycle_within(component, successors))
     return cycles
+
+
+def _after_peeling(successors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Drop every node that no cycle passes through (Kahn's peeling), keeping the rest.
+
+    Usually the graph is acyclic and nothing is left, which is much cheaper than Tarjan.
+    """
+    indegree: dict[str, int] = dict.fromkeys(successors, 0)
+    for children in successors.values():
+        for child in children:
+            indegree[child] = indegree.get(child, 0) + 1
+    ready = [node for node, degree in indegree.items() if degree == 0]
+    while ready:
+        node = ready.pop()
+        del indegree[node]
+        for child in successors.get(node, ()):
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                ready.append(child)
+    return {node: [c for c in successors.get(node, ()) if c in indegree] for node in indegree}
 
 
 def _strongly_connected(successors: Mapping[str, list[str]]) -> Iterable[list[str]]:

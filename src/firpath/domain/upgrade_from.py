@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import ClassVar, Final
 
 from firpath.domain.errors import FieldInvalid
+from firpath.domain.values import ENTRY_ID_PATTERN as _ENTRY_ID
 from firpath.domain.values import cpl_entry_id
 
 NOT_APPLICABLE_TEXT: Final = "N/A"
@@ -70,8 +71,15 @@ def parse_upgrade_from(value: str) -> UpgradeFrom:
         return UpgradeFrom.UNKNOWN
     if text.upper() == NOT_APPLICABLE_TEXT:
         return UpgradeFrom.NOT_APPLICABLE
-    parts = [p for p in _SEPARATORS.split(text) if p]
-    if any(p.upper() == NOT_APPLICABLE_TEXT for p in parts):
+    parts = [p for p in _SEPARATORS.split(text.upper()) if p]
+    if not parts:
+        raise FieldInvalid(
+            "upgrade_from", value, "has separators but no CPL Entry IDs (use N/A or leave empty)"
+        )
+    fast = text.isascii() and NOT_APPLICABLE_TEXT not in parts
+    if fast and all(_ENTRY_ID.fullmatch(p) for p in parts):
+        return UpgradeFrom(UpgradeFromKind.IDS, tuple(dict.fromkeys(parts)))
+    if NOT_APPLICABLE_TEXT in parts:
         raise FieldInvalid("upgrade_from", value, "N/A must stand alone, not with CPL Entry IDs")
     return UpgradeFrom.of(*(cpl_entry_id(p, "upgrade_from") for p in parts))
 
@@ -82,10 +90,12 @@ def upgrade_from_json(value: object) -> UpgradeFrom:
         return UpgradeFrom.UNKNOWN
     if isinstance(value, str):
         return parse_upgrade_from(value)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
         if not value:
             raise FieldInvalid(
                 "upgrade_from", "[]", 'an empty list says nothing: use null (not provided) or "N/A"'
             )
         return parse_upgrade_from(";".join(value))
-    raise FieldInvalid("upgrade_from", repr(value), 'must be a list of IDs, "N/A" or null')
+    raise FieldInvalid(
+        "upgrade_from", repr(value), 'must be a list of non-empty IDs, "N/A" or null'
+    )

@@ -9,7 +9,7 @@ from typing import Final
 from firpath.domain.errors import FieldInvalid
 
 _HEX: Final = re.compile(r"[0-9A-F]+")
-_ENTRY_ID: Final = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,63}")
+ENTRY_ID_PATTERN: Final = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,63}")
 
 
 def normalise_hex(field: str, value: str, digits: int) -> str:
@@ -48,13 +48,14 @@ def image_hash(value: str) -> str:
 
 
 def cpl_entry_id(value: str, field: str = "cpl_entry_id") -> str:
-    """A CPL Entry ID: letters, digits and . _ / -, up to 64, matched case-insensitively."""
-    text = value.strip().upper()
-    if not text:
+    """A CPL Entry ID: ASCII letters, digits and . _ / -, up to 64, matched case-insensitively."""
+    raw = value.strip()
+    if not raw:
         raise FieldInvalid(field, value, "is required")
+    text = raw.upper()
     if text == "N/A":
         raise FieldInvalid(field, value, "N/A is not a CPL Entry ID")
-    if _ENTRY_ID.fullmatch(text) is None:
+    if not raw.isascii() or ENTRY_ID_PATTERN.fullmatch(text) is None:
         raise FieldInvalid(
             field,
             value,

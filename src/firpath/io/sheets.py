@@ -80,7 +80,7 @@ def read_csv(path: Path, content: bytes) -> Sheet:
         number = 1
         for record in reader:
             number += 1
-            if record and any(record):
+            if record and (record[0] or any(record)):
                 rows.append((number, record))
     except csv.Error as err:
         raise UnreadableFile(

@@ -134,12 +134,10 @@ def _model_builds(
         elif pattern is Pattern.STEPPING_STONE:
             sources = earlier
         else:
-            skip = (
-                [b.key for b in by_version[-2]]
-                if len(by_version) > 1 and rng.random() < 0.3
-                else []
-            )
-            sources = previous + skip
+            # sometimes also from two versions back, but never past a new (N/A) base
+            past_base = pattern is Pattern.REBASED and i == rebase + 1
+            skip = len(by_version) > 1 and not past_base and rng.random() < 0.3
+            sources = previous + ([b.key for b in by_version[-2]] if skip else [])
         legacy = day < NEW_FIELDS_FROM and not backfilled
         variants = 2 if i > 0 and rng.random() < 0.06 else 1
         group = []

@@ -71,9 +71,8 @@ def _parse(records: CplRecords) -> tuple[list[tuple[int, CplEntry]], set[str], l
             failed_ids.add(record.get("cpl_entry_id", "").strip().upper())
         else:
             parsed.append((row, entry))
-    defects += check_unique_ids(
-        [(row, record.get("cpl_entry_id", "").strip().upper()) for row, record in records.records]
-    )
+    ids = [(row, record.get("cpl_entry_id", "").strip().upper()) for row, record in records.records]
+    defects += check_unique_ids([(row, eid) for row, eid in ids if eid])
     return parsed, failed_ids, defects
 
 

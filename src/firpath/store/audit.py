@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from firpath.store.bulk import bulk_insert, db_datetime
 from firpath.store.tables import audit_log, change_batches
 
 
@@ -70,22 +72,29 @@ def append(
     batch_id: int | None = None,
 ) -> None:
     """Append records to the audit log (it is never updated or deleted)."""
+    at_text = db_datetime(conn, at)
     rows = [
-        {
-            "batch_id": batch_id,
-            "at": at,
-            "actor": actor,
-            "action": r.action,
-            "entity": r.entity,
-            "entity_id": r.entity_id,
-            "reason": r.reason,
-            "before": dict(r.before) if r.before is not None else None,
-            "after": dict(r.after) if r.after is not None else None,
-        }
+        (
+            batch_id,
+            at_text,
+            actor,
+            r.action,
+            r.entity,
+            r.entity_id,
+            r.reason,
+            _json(r.before),
+            _json(r.after),
+        )
         for r in records
     ]
-    if rows:
-        conn.execute(audit_log.insert(), rows)
+    bulk_insert(conn, audit_log, _COLUMNS, rows)
+
+
+_COLUMNS = ("batch_id", "at", "actor", "action", "entity", "entity_id", "reason", "before", "after")
+
+
+def _json(value: Mapping[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
 
 
 def history(conn: Connection, entity: str, entity_id: str) -> list[AuditEntry]:

@@ -11,7 +11,15 @@ from sqlalchemy import Connection, bindparam, delete, func, or_, select, update
 
 from firpath.domain.entry import CplEntry
 from firpath.domain.values import entry_id_order
-from firpath.store.entry_rows import SCALAR_COLUMNS, edge_rows, entry_from_row, entry_row
+from firpath.store.bulk import bulk_insert
+from firpath.store.entry_rows import (
+    EDGE_COLUMNS,
+    SCALAR_COLUMNS,
+    edge_rows,
+    entry_from_row,
+    entry_row,
+    entry_values,
+)
 from firpath.store.tables import cpl_entries, upgrade_edges
 
 _COLUMNS = [cpl_entries.c[name] for name in SCALAR_COLUMNS]
@@ -121,10 +129,8 @@ def insert_entries(conn: Connection, entries: Sequence[CplEntry]) -> None:
     """Add new entries and their upgrade edges."""
     if not entries:
         return
-    conn.execute(cpl_entries.insert(), [entry_row(e) for e in entries])
-    edges = edge_rows(entries)
-    if edges:
-        conn.execute(upgrade_edges.insert(), edges)
+    bulk_insert(conn, cpl_entries, SCALAR_COLUMNS, [entry_values(e) for e in entries])
+    bulk_insert(conn, upgrade_edges, EDGE_COLUMNS, edge_rows(entries))
 
 
 def update_entries(conn: Connection, entries: Sequence[CplEntry]) -> None:
@@ -150,6 +156,4 @@ def update_entries(conn: Connection, entries: Sequence[CplEntry]) -> None:
         conn.execute(
             delete(upgrade_edges).where(upgrade_edges.c.cpl_entry_id.in_(ids[start : start + 500]))
         )
-    edges = edge_rows(entries)
-    if edges:
-        conn.execute(upgrade_edges.insert(), edges)
+    bulk_insert(conn, upgrade_edges, EDGE_COLUMNS, edge_rows(entries))

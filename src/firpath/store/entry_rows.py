@@ -63,10 +63,41 @@ def entry_row(entry: CplEntry) -> dict[str, Any]:
     }
 
 
-def edge_rows(entries: Iterable[CplEntry]) -> list[dict[str, Any]]:
-    """The `upgrade_edges` rows of entries whose *upgrade from* lists IDs."""
+def entry_values(e: CplEntry) -> tuple[Any, ...]:
+    """The `cpl_entries` row of an entry as a tuple in SCALAR_COLUMNS order (for bulk_insert)."""
+    band = e.zigbee_band
+    return (
+        e.cpl_entry_id,
+        e.device_type.value,
+        e.manufacturer_id,
+        e.manufacturer_name,
+        e.model_id,
+        e.model_name,
+        e.hardware_version,
+        e.firmware_version,
+        e.firmware_version_name,
+        e.manufacturer_image_hash,
+        e.status.value,
+        e.upgrade_from.kind.value,
+        e.zigbee_chipset_vendor,
+        e.zigbee_stack_version,
+        band.value if band else None,
+        e.date_added.isoformat() if e.date_added else None,
+        e.notes,
+        e.release_date.isoformat() if e.release_date else None,
+        e.release_notes,
+        e.smets_chts_version,
+        e.gbcs_version,
+    )
+
+
+EDGE_COLUMNS: tuple[str, ...] = ("cpl_entry_id", "from_entry_id", "position")
+
+
+def edge_rows(entries: Iterable[CplEntry]) -> list[tuple[str, str, int]]:
+    """The `upgrade_edges` rows (EDGE_COLUMNS order) of entries whose *upgrade from* lists IDs."""
     return [
-        {"cpl_entry_id": e.cpl_entry_id, "from_entry_id": ref, "position": i}
+        (e.cpl_entry_id, ref, i)
         for e in entries
         if e.upgrade_from.kind is UpgradeFromKind.IDS
         for i, ref in enumerate(e.upgrade_from.ids)
