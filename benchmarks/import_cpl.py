@@ -41,7 +41,9 @@ def fresh_database(folder: Path, name: str) -> Path:
     return path
 
 
-def baseline(db: Path, entry_rows: list[tuple[object, ...]], edges: list[tuple[object, ...]]) -> float:
+def baseline(
+    db: Path, entry_rows: list[tuple[object, ...]], edges: list[tuple[object, ...]]
+) -> float:
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -91,7 +93,9 @@ def main() -> int:
             base_times.append(baseline(fresh_database(folder, "base"), prepared, edges))
             import_times.append(firpath_import(fresh_database(folder, "firpath"), csv_path))
         base, imp = statistics.median(base_times), statistics.median(import_times)
-    table = Table(title=f"CPL import, {n:,} entries, {len(edges):,} upgrade edges (median of {args.repeat})")
+    table = Table(
+        title=f"CPL import, {n:,} entries, {len(edges):,} upgrade edges (median of {args.repeat})"
+    )
     table.add_column("run")
     table.add_column("seconds", justify="right")
     table.add_column("entries/s", justify="right")
@@ -99,8 +103,10 @@ def main() -> int:
     table.add_row("firpath import (CSV, all rules)", f"{imp:.2f}", f"{n / imp:,.0f}")
     console.print(table)
     ratio = imp / base
-    console.print(f"ratio import / baseline: [bold]{ratio:.2f}x[/] (goal <= 3.0x); "
-                  f"import {imp:.2f} s (goal < 10 s); cpu count {os.cpu_count()}")
+    console.print(
+        f"ratio import / baseline: [bold]{ratio:.2f}x[/] (goal <= 3.0x); "
+        f"import {imp:.2f} s (goal < 10 s); cpu count {os.cpu_count()}"
+    )
     return 0
 
 

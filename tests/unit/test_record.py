@@ -337,3 +337,15 @@ def test_upgrade_from_of_separators_only_is_a_defect() -> None:
     parsed, defects = entry_from_record(record(upgrade_from=";"), row=6)
     assert parsed is None
     assert [(d.field, d.row) for d in defects] == [("upgrade_from", 6)]
+
+
+@pytest.mark.parametrize("bad", ["bell\x07", "nul\x00here", "esc\x1b[0m"])
+def test_control_characters_in_text_are_refused(bad: str) -> None:
+    with pytest.raises(FieldInvalid) as caught:
+        parse_text("notes", bad)
+    assert caught.value.field == "notes"
+    assert "control character" in caught.value.message
+
+
+def test_tabs_and_newlines_in_text_are_kept() -> None:
+    assert parse_text("release_notes", " line one\n\tline two ") == "line one\n\tline two"

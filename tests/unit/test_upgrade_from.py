@@ -188,3 +188,10 @@ def test_json_of_another_shape_is_refused(value: object) -> None:
 def test_json_list_of_an_empty_id_is_refused() -> None:
     with pytest.raises(FieldInvalid):
         upgrade_from_json([""])
+
+
+def test_a_non_ascii_id_in_upgrade_from_is_refused_not_rewritten() -> None:
+    with pytest.raises(FieldInvalid) as caught:
+        parse_upgrade_from("10001;straße")
+    assert caught.value.field == "upgrade_from"
+    assert caught.value.value == "straße"

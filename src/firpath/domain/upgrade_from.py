@@ -71,15 +71,16 @@ def parse_upgrade_from(value: str) -> UpgradeFrom:
         return UpgradeFrom.UNKNOWN
     if text.upper() == NOT_APPLICABLE_TEXT:
         return UpgradeFrom.NOT_APPLICABLE
-    parts = [p for p in _SEPARATORS.split(text.upper()) if p]
+    parts = [p for p in _SEPARATORS.split(text) if p]
     if not parts:
         raise FieldInvalid(
             "upgrade_from", value, "has separators but no CPL Entry IDs (use N/A or leave empty)"
         )
-    fast = text.isascii() and NOT_APPLICABLE_TEXT not in parts
-    if fast and all(_ENTRY_ID.fullmatch(p) for p in parts):
-        return UpgradeFrom(UpgradeFromKind.IDS, tuple(dict.fromkeys(parts)))
-    if NOT_APPLICABLE_TEXT in parts:
+    upper = [p.upper() for p in parts]
+    fast = text.isascii() and NOT_APPLICABLE_TEXT not in upper
+    if fast and all(_ENTRY_ID.fullmatch(p) for p in upper):
+        return UpgradeFrom(UpgradeFromKind.IDS, tuple(dict.fromkeys(upper)))
+    if NOT_APPLICABLE_TEXT in upper:
         raise FieldInvalid("upgrade_from", value, "N/A must stand alone, not with CPL Entry IDs")
     return UpgradeFrom.of(*(cpl_entry_id(p, "upgrade_from") for p in parts))
 
