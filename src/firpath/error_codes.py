@@ -26,3 +26,16 @@ def classify(err: FirpathError) -> tuple[int, int, str]:
         if isinstance(err, kind):
             return exit_code, status, code
     return EXIT_ERROR, 409 if type(err).__name__ == "StorageConflict" else 400, "error"
+
+
+_STATUS_EXIT: Final = {
+    "up_to_date": EXIT_OK,
+    "ok": EXIT_OK,
+    "no_path": EXIT_NO_MATCH,
+    "incomplete_data": EXIT_INCOMPLETE,
+}
+
+
+def exit_code_for_status(status: str) -> int:
+    """Exit code of a path answer: 0 up to date / ok, 3 no path, 4 incomplete data."""
+    return _STATUS_EXIT.get(status, EXIT_ERROR)

@@ -12,6 +12,8 @@ from firpath.cli import entries_commands, manufacturer_commands
 from firpath.cli.context import settings
 from firpath.cli.demo_commands import demo
 from firpath.cli.output import debug_enabled, err
+from firpath.cli.path_commands import path
+from firpath.cli.plan_commands import plan
 from firpath.cli.registry_commands import export, import_, init
 
 app = typer.Typer(
@@ -50,6 +52,8 @@ app.command("init")(init)
 app.command("import")(import_)
 app.command("export")(export)
 app.command("demo")(demo)
+app.command("path")(path)
+app.command("plan")(plan)
 app.add_typer(entries_commands.app, name="entries")
 app.add_typer(manufacturer_commands.app, name="manufacturers")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, or_, select, update
 
-from firpath.domain.entry import CplEntry
+from firpath.domain.entry import CplEntry, DeviceModel
 from firpath.domain.values import entry_id_order
 from firpath.store.bulk import bulk_insert
 from firpath.store.entry_rows import (
@@ -64,6 +64,20 @@ def get_entry(conn: Connection, entry_id: str) -> CplEntry | None:
     if row is None:
         return None
     return entry_from_row(row, _edges_by_entry(conn, [entry_id]).get(entry_id, ()))
+
+
+def entries_of_model(conn: Connection, model: DeviceModel) -> list[CplEntry]:
+    """Every entry of one device model."""
+    c = cpl_entries.c
+    rows = conn.execute(
+        select(*_COLUMNS).where(
+            c.manufacturer_id == model.manufacturer_id,
+            c.model_id == model.model_id,
+            c.hardware_version == model.hardware_version,
+        )
+    ).all()
+    edges = _edges_by_entry(conn, [r[0] for r in rows])
+    return [entry_from_row(r, edges.get(r[0], ())) for r in rows]
 
 
 def upgrade_to_ids(conn: Connection, entry_id: str) -> list[str]:

@@ -1,0 +1,87 @@
+"""`firpath path FROM [TO|latest]`: the exact order of images for one meter."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from firpath.cli.context import settings
+from firpath.cli.output import handles_errors, out, print_json
+from firpath.domain.entry import CplEntry
+from firpath.domain.path_explanation import entry_label
+from firpath.domain.upgrade_graph import PathStatus
+from firpath.error_codes import exit_code_for_status
+from firpath.services.paths import LATEST, PathAnswer, find_path
+
+
+def step_json(entry: CplEntry) -> dict[str, Any]:
+    """One step as in `path --json`."""
+    return {
+        "cpl_entry_id": entry.cpl_entry_id,
+        "firmware_version": entry.firmware_version,
+        "firmware_version_name": entry.firmware_version_name,
+        "manufacturer_image_hash": entry.manufacturer_image_hash,
+    }
+
+
+def path_json(answer: PathAnswer) -> dict[str, Any]:
+    """The answer as DESIGN section 6 shapes it (plus `reason`)."""
+    r = answer.result
+    return {
+        "status": r.status.value,
+        "from": r.source.cpl_entry_id,
+        "to": r.target.cpl_entry_id,
+        "steps": [step_json(e) for e in r.steps],
+        "missing_data": list(r.missing_data),
+        "reason": answer.reason,
+    }
+
+
+def render_path(answer: PathAnswer) -> None:
+    """Numbered steps, or why there are none."""
+    r = answer.result
+    out.print(
+        f"From {entry_label(r.source)} to {entry_label(r.target)}, "
+        f"device model {r.source.device_model}"
+    )
+    colour = {
+        PathStatus.OK: "green",
+        PathStatus.UP_TO_DATE: "green",
+        PathStatus.INCOMPLETE_DATA: "yellow",
+        PathStatus.NO_PATH: "red",
+    }[r.status]
+    out.print(f"status: [bold {colour}]{r.status.value}[/]")
+    if r.steps:
+        table = Table("step", "CPL Entry ID", "firmware", "hash", "status")
+        for number, entry in enumerate(r.steps, start=1):
+            table.add_row(
+                str(number),
+                entry.cpl_entry_id,
+                f"{entry.firmware_version_name or ''} ({entry.firmware_version})".strip(),
+                entry.manufacturer_image_hash[:16] + "...",
+                entry.status.value,
+            )
+        out.print(table)
+    out.print(answer.reason)
+
+
+@handles_errors()
+def path(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="FROM", help="CPL Entry ID the meter runs")],
+    target: Annotated[
+        str, typer.Argument(metavar="[TO|latest]", help="target CPL Entry ID, or latest")
+    ] = LATEST,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The fewest-steps order of images from FROM to TO (exit 0 ok, 3 no path, 4 incomplete)."""
+    answer = find_path(settings(ctx).engine(), source, target)
+    if as_json:
+        print_json(path_json(answer))
+    else:
+        render_path(answer)
+    code = exit_code_for_status(answer.result.status.value)
+    if code:
+        raise typer.Exit(code)

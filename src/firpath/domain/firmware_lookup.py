@@ -1,0 +1,93 @@
+"""Resolving what a meter runs: by CPL Entry ID, or by device model + version (+ hash)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from firpath.domain import values
+from firpath.domain.entry import CplEntry, DeviceModel
+from firpath.domain.errors import FieldInvalid
+from firpath.domain.upgrade_graph import ModelGraph, group_by_model
+from firpath.domain.values import entry_id_order
+
+
+class Resolution(StrEnum):
+    """How a meter's firmware matched the CPL."""
+
+    FOUND = "found"
+    UNKNOWN_FIRMWARE = "unknown_firmware"  # nothing on the CPL matches
+    AMBIGUOUS = "ambiguous"  # the version matches several builds and no hash tells them apart
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The result of resolving one meter's firmware."""
+
+    resolution: Resolution
+    entry: CplEntry | None = None
+    candidates: tuple[str, ...] = ()
+    device_model: DeviceModel | None = None  # known even when the build is ambiguous
+
+
+class FirmwareIndex:
+    """Every entry, indexed for resolution, with one upgrade graph per device model."""
+
+    def __init__(self, entries: Iterable[CplEntry]) -> None:
+        self.by_id: dict[str, CplEntry] = {}
+        self.by_version: dict[tuple[DeviceModel, str], list[CplEntry]] = defaultdict(list)
+        for e in entries:
+            self.by_id[e.cpl_entry_id] = e
+            self.by_version[(e.device_model, e.firmware_version)].append(e)
+        self.graphs: dict[DeviceModel, ModelGraph] = {
+            model: ModelGraph(model, group)
+            for model, group in group_by_model(self.by_id.values()).items()
+        }
+
+    def graph_of(self, entry: CplEntry) -> ModelGraph:
+        """The upgrade graph of an entry's device model."""
+        return self.graphs[entry.device_model]
+
+    def by_entry_id(self, raw: str) -> Match:
+        """Resolve a CPL Entry ID (case ignored); malformed or absent is unknown firmware."""
+        try:
+            entry = self.by_id.get(values.cpl_entry_id(raw))
+        except FieldInvalid:
+            entry = None
+        if entry is None:
+            return Match(Resolution.UNKNOWN_FIRMWARE)
+        return Match(Resolution.FOUND, entry, device_model=entry.device_model)
+
+    def by_model_version(
+        self,
+        manufacturer_id: str,
+        model_id: str,
+        hardware_version: str,
+        firmware_version: str,
+        image_hash: str | None = None,
+    ) -> Match:
+        """Resolve device model + firmware version, using the hash when given or needed."""
+        try:
+            model = DeviceModel(
+                values.manufacturer_id(manufacturer_id),
+                values.model_id(model_id),
+                values.hardware_version(hardware_version),
+            )
+            version = values.firmware_version(firmware_version)
+            wanted = values.image_hash(image_hash) if image_hash and image_hash.strip() else None
+        except FieldInvalid:
+            return Match(Resolution.UNKNOWN_FIRMWARE)
+        builds = self.by_version.get((model, version), [])
+        if wanted is not None:
+            builds = [b for b in builds if b.manufacturer_image_hash == wanted]
+        if not builds:
+            return Match(Resolution.UNKNOWN_FIRMWARE)
+        if len(builds) > 1:
+            return Match(
+                Resolution.AMBIGUOUS,
+                candidates=tuple(sorted((b.cpl_entry_id for b in builds), key=entry_id_order)),
+                device_model=model,
+            )
+        return Match(Resolution.FOUND, builds[0], device_model=model)

@@ -1,0 +1,120 @@
+"""Planning a fleet: one plan per (device model, current entry), shared by every device on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from firpath.domain.entry import CplEntry, DeviceModel
+from firpath.domain.errors import FirpathError, NotFound
+from firpath.domain.firmware_lookup import FirmwareIndex, Match, Resolution
+from firpath.domain.upgrade_graph import PathStatus
+from firpath.domain.values import cpl_entry_id
+
+LATEST: Final = "latest"
+
+
+class DeviceStatus(StrEnum):
+    """What the plan says for one device."""
+
+    UP_TO_DATE = "up_to_date"
+    UPGRADE = "upgrade"
+    NO_PATH = "no_path"
+    INCOMPLETE_DATA = "incomplete_data"
+    UNKNOWN_FIRMWARE = "unknown_firmware"
+    AMBIGUOUS = "ambiguous"
+
+
+_FROM_PATH: Final = {
+    PathStatus.UP_TO_DATE: DeviceStatus.UP_TO_DATE,
+    PathStatus.OK: DeviceStatus.UPGRADE,
+    PathStatus.NO_PATH: DeviceStatus.NO_PATH,
+    PathStatus.INCOMPLETE_DATA: DeviceStatus.INCOMPLETE_DATA,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DevicePlan:
+    """The plan for every device running the same firmware (a row of the plan file)."""
+
+    status: DeviceStatus
+    current_entry_id: str | None = None
+    target_entry_id: str | None = None
+    hops: int | None = None
+    steps: str = ""  # CPL Entry IDs joined by ';'
+    device_model: str | None = None
+
+
+UNKNOWN_PLAN: Final = DevicePlan(DeviceStatus.UNKNOWN_FIRMWARE)
+
+
+class NoSuchTarget(FirpathError):
+    """The fleet's target entry is not on the CPL."""
+
+
+class FleetPlanner:
+    """Plans devices against `latest` of their model or one target entry, caching per entry."""
+
+    def __init__(self, index: FirmwareIndex, target: str = LATEST) -> None:
+        self.index = index
+        self.target: CplEntry | None = None
+        if target.strip().lower() != LATEST:
+            key = cpl_entry_id(target, "target")
+            found = index.by_id.get(key)
+            if found is None:
+                raise NotFound(f"target CPL entry {key} is not on the CPL")
+            self.target = found
+        self._plans: dict[str, DevicePlan] = {}
+
+    def target_for(self, model: DeviceModel) -> CplEntry | None:
+        """The entry devices of `model` should reach (None: nothing to reach)."""
+        if self.target is not None:
+            return self.target
+        graph = self.index.graphs.get(model)
+        return graph.latest() if graph else None
+
+    def for_entry(self, entry: CplEntry) -> DevicePlan:
+        """The plan for devices running `entry` (computed once per entry)."""
+        cached = self._plans.get(entry.cpl_entry_id)
+        if cached is None:
+            cached = self._plan(entry)
+            self._plans[entry.cpl_entry_id] = cached
+        return cached
+
+    def for_match(self, match: Match) -> DevicePlan:
+        """The plan for a resolved (or unresolved) firmware."""
+        if match.resolution is Resolution.FOUND and match.entry is not None:
+            return self.for_entry(match.entry)
+        if match.resolution is Resolution.AMBIGUOUS and match.device_model is not None:
+            target = self.target_for(match.device_model)
+            return DevicePlan(
+                DeviceStatus.AMBIGUOUS,
+                target_entry_id=target.cpl_entry_id if target else None,
+                device_model=str(match.device_model),
+            )
+        return UNKNOWN_PLAN
+
+    def _plan(self, entry: CplEntry) -> DevicePlan:
+        model = entry.device_model
+        target = self.target_for(model)
+        if target is None or target.device_model != model:
+            return DevicePlan(
+                DeviceStatus.NO_PATH,
+                entry.cpl_entry_id,
+                target.cpl_entry_id if target else None,
+                device_model=str(model),
+            )
+        result = self.index.graphs[model].plan_path(entry.cpl_entry_id, target.cpl_entry_id)
+        status = _FROM_PATH[result.status]
+        hops = (
+            len(result.steps) if status in (DeviceStatus.UPGRADE, DeviceStatus.UP_TO_DATE) else None
+        )
+        return DevicePlan(
+            status,
+            entry.cpl_entry_id,
+            target.cpl_entry_id,
+            hops,
+            ";".join(e.cpl_entry_id for e in result.steps),
+            str(model),
+        )

@@ -1,0 +1,99 @@
+"""Why a path answer is what it is, in one or two sentences a Supplier can act on."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+
+from firpath.domain.entry import CplEntry
+from firpath.domain.upgrade_from import UpgradeFromKind
+from firpath.domain.upgrade_graph import ModelGraph, PathResult, PathStatus
+from firpath.domain.values import entry_id_order
+
+
+def entry_label(entry: CplEntry) -> str:
+    """`10019 (3.4.0, 01030400)`: the ID with the version as name and hex."""
+    name = f"{entry.firmware_version_name}, " if entry.firmware_version_name else ""
+    return f"{entry.cpl_entry_id} ({name}{entry.firmware_version})"
+
+
+def _reach(start: str, links: Mapping[str, list[str]]) -> set[str]:
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for nxt in links.get(queue.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def _ids(items: Iterable[str]) -> str:
+    return ", ".join(sorted(items, key=entry_id_order))
+
+
+def blocking_entries(result: PathResult, graph: ModelGraph) -> list[str]:
+    """Removed entries on known routes from the source to the target (they are never installed)."""
+    source, target = result.source.cpl_entry_id, result.target.cpl_entry_id
+    forward = _reach(source, graph.successors)
+    backward = _reach(target, graph.predecessors)
+    between = (forward & backward) - {source}
+    return sorted((eid for eid in between if not graph.entries[eid].is_active), key=entry_id_order)
+
+
+def explain(result: PathResult, graph: ModelGraph | None) -> str:
+    """One or two sentences on why the answer is what it is, naming the entries involved."""
+    s, t = result.source, result.target
+    if result.status is PathStatus.UP_TO_DATE:
+        return f"{entry_label(s)} is already the target firmware."
+    if result.status is PathStatus.OK:
+        n = len(result.steps)
+        return f"{n} image{'s' if n != 1 else ''} in this order, each one installed after the last."
+    if graph is None or s.device_model != t.device_model:
+        return (
+            f"{s.cpl_entry_id} is device model {s.device_model} but {t.cpl_entry_id} is "
+            f"{t.device_model}: firmware never changes hardware, so no image can take it there."
+        )
+    if result.status is PathStatus.INCOMPLETE_DATA:
+        missing = result.missing_data
+        n = len(missing)
+        which = (
+            "the target itself"
+            if missing == (t.cpl_entry_id,)
+            else (
+                f"{n} entr{'y' if n == 1 else 'ies'} that lead{'s' if n == 1 else ''} to "
+                f"{t.cpl_entry_id}: {_ids(missing)}"
+            )
+        )
+        return (
+            f"No upgrade path over the known data, and {which} "
+            f"{'does' if n == 1 else 'do'} not say which firmware may be upgraded to "
+            f"{'it' if n == 1 else 'them'}. Ask the manufacturer "
+            f"({s.manufacturer_name or s.manufacturer_id}) whether {s.cpl_entry_id} may be "
+            f"upgraded to {'it' if n == 1 else 'one of them'}."
+        )
+    if not t.is_active:
+        return f"{entry_label(t)} is removed from the CPL, so it is never installed."
+    blocked = blocking_entries(result, graph)
+    if blocked:
+        return (
+            f"Every known route from {s.cpl_entry_id} to {t.cpl_entry_id} passes through "
+            f"removed entries ({_ids(blocked)}), which are never installed: a site visit is needed."
+        )
+    bases = sorted(
+        (
+            eid
+            for eid in _reach(t.cpl_entry_id, graph.predecessors)
+            if graph.entries[eid].upgrade_from.kind is UpgradeFromKind.NOT_APPLICABLE
+        ),
+        key=entry_id_order,
+    )
+    if bases:
+        return (
+            f"No known route leads from {entry_label(s)} to {t.cpl_entry_id}: it can only be "
+            f"reached from {_ids(bases)} onwards (upgrade from N/A: a new base). "
+            "A site visit is needed."
+        )
+    return (
+        f"No known route leads from {entry_label(s)} to {t.cpl_entry_id}: a site visit is needed."
+    )

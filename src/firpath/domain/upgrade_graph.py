@@ -1,0 +1,140 @@
+"""The upgrade graph: per device model, edge A -> B when A is in B's *upgrade from*."""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from firpath.domain.entry import CplEntry, DeviceModel
+from firpath.domain.upgrade_from import UpgradeFromKind
+from firpath.domain.values import entry_id_order
+
+
+class PathStatus(StrEnum):
+    """The answer to "can this meter get from S to T over the air?"."""
+
+    UP_TO_DATE = "up_to_date"  # S is T
+    OK = "ok"  # a path of known edges through active entries exists
+    INCOMPLETE_DATA = "incomplete_data"  # no path, but missing *upgrade from* data could hide one
+    NO_PATH = "no_path"  # the device cannot reach T over the air
+
+
+@dataclass(frozen=True, slots=True)
+class PathResult:
+    """One path answer: status, the steps (excluding the source, ending with the target)."""
+
+    status: PathStatus
+    source: CplEntry
+    target: CplEntry
+    steps: tuple[CplEntry, ...] = ()
+    missing_data: tuple[str, ...] = ()  # active entries whose unknown *upgrade from* could help
+
+
+@dataclass(frozen=True, slots=True)
+class Routes:
+    """Every fewest-step route to one target within one device model."""
+
+    target: CplEntry
+    next_hop: Mapping[str, str]  # entry -> the next step towards the target
+    hops: Mapping[str, int]  # entry -> number of steps to the target (target: 0)
+    missing_data: tuple[str, ...]
+    graph: ModelGraph
+
+    def path_from(self, source_id: str) -> PathResult:
+        """The answer for a device running `source_id` (an entry of this model)."""
+        source = self.graph.entries[source_id]
+        if source_id == self.target.cpl_entry_id:
+            return PathResult(PathStatus.UP_TO_DATE, source, self.target)
+        if source_id in self.hops:
+            steps: list[CplEntry] = []
+            node = source_id
+            while node != self.target.cpl_entry_id:
+                node = self.next_hop[node]
+                steps.append(self.graph.entries[node])
+            return PathResult(PathStatus.OK, source, self.target, tuple(steps))
+        if self.missing_data:
+            return PathResult(
+                PathStatus.INCOMPLETE_DATA, source, self.target, missing_data=self.missing_data
+            )
+        return PathResult(PathStatus.NO_PATH, source, self.target)
+
+
+class ModelGraph:
+    """The upgrade graph of one device model (only known edges between its entries)."""
+
+    def __init__(self, model: DeviceModel, entries: Iterable[CplEntry]) -> None:
+        self.model = model
+        self.entries: dict[str, CplEntry] = {e.cpl_entry_id: e for e in entries}
+        predecessors: dict[str, list[str]] = {}
+        successors: dict[str, list[str]] = defaultdict(list)
+        for eid, entry in self.entries.items():
+            uf = entry.upgrade_from
+            refs = (
+                [r for r in uf.ids if r in self.entries and r != eid]
+                if uf.kind is UpgradeFromKind.IDS
+                else []
+            )
+            refs.sort(key=entry_id_order)
+            predecessors[eid] = refs
+            for ref in refs:
+                successors[ref].append(eid)
+        self.predecessors = predecessors
+        self.successors = {k: sorted(v, key=entry_id_order) for k, v in successors.items()}
+        self._routes: dict[str, Routes] = {}
+
+    def latest(self) -> CplEntry | None:
+        """The active entry with the highest firmware version (ties: larger CPL Entry ID)."""
+        active = [e for e in self.entries.values() if e.is_active]
+        if not active:
+            return None
+        return max(active, key=lambda e: (e.firmware_number, entry_id_order(e.cpl_entry_id)))
+
+    def routes_to(self, target_id: str) -> Routes:
+        """Fewest-step routes from every entry to `target_id` (computed once, then kept)."""
+        cached = self._routes.get(target_id)
+        if cached is not None:
+            return cached
+        target = self.entries[target_id]
+        hops: dict[str, int] = {}
+        next_hop: dict[str, str] = {}
+        if target.is_active:
+            # Backwards from the target: a node is expanded only if it may be a step
+            # (active); a removed entry is reached as a possible start but never passed.
+            hops[target_id] = 0
+            queue = deque([target_id])
+            while queue:
+                node = queue.popleft()
+                if not self.entries[node].is_active:
+                    continue
+                for pred in self.predecessors[node]:
+                    if pred not in hops:
+                        hops[pred] = hops[node] + 1
+                        next_hop[pred] = node
+                        queue.append(pred)
+        missing = tuple(
+            sorted(
+                (
+                    eid
+                    for eid in hops
+                    if self.entries[eid].is_active and not self.entries[eid].upgrade_from.is_known
+                ),
+                key=entry_id_order,
+            )
+        )
+        routes = Routes(target, next_hop, hops, missing, self)
+        self._routes[target_id] = routes
+        return routes
+
+    def plan_path(self, source_id: str, target_id: str) -> PathResult:
+        """The fewest-steps path from one entry to another of this model."""
+        return self.routes_to(target_id).path_from(source_id)
+
+
+def group_by_model(entries: Iterable[CplEntry]) -> dict[DeviceModel, list[CplEntry]]:
+    """Entries grouped by device model."""
+    groups: dict[DeviceModel, list[CplEntry]] = defaultdict(list)
+    for e in entries:
+        groups[e.device_model].append(e)
+    return groups

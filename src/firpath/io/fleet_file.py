@@ -1,0 +1,135 @@
+"""Fleet files in (device ids and what they run) and plan files out, CSV or Parquet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from firpath.domain.errors import Defect, InvalidInput, UnreadableFile, UnwritableFile
+from firpath.io.columns import header_key
+
+ID_COLUMNS: Final = ("device_id", "cpl_entry_id")
+MODEL_COLUMNS: Final = (
+    "device_id",
+    "manufacturer_id",
+    "model_id",
+    "hardware_version",
+    "firmware_version",
+)
+HASH_COLUMN: Final = "manufacturer_image_hash"
+PLAN_COLUMNS: Final = (
+    "device_id",
+    "status",
+    "current_entry_id",
+    "target_entry_id",
+    "hops",
+    "steps",
+)
+SUFFIXES: Final = (".csv", ".parquet")
+
+
+class FleetMode(StrEnum):
+    """How a fleet file says what each device runs."""
+
+    ENTRY_ID = "entry_id"  # a cpl_entry_id column
+    MODEL_VERSION = "model_version"  # device model + firmware version (+ hash)
+
+
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    """A fleet's devices with the columns that identify their firmware, all as text."""
+
+    frame: pl.DataFrame
+    mode: FleetMode
+    key_columns: tuple[str, ...]
+
+
+def _format(path: Path, role: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UnreadableFile(f"{path}: a {role} file must end in .csv or .parquet")
+    return suffix[1:]
+
+
+def check_plan_path(path: Path) -> None:
+    """Refuse an output path firpath cannot write, before any work."""
+    _format(path, "plan")
+    if not path.parent.exists():
+        raise UnwritableFile(f"{path}: folder {path.parent} does not exist")
+
+
+def _columns_of(path: Path, fmt: str) -> list[str]:
+    try:
+        if fmt == "csv":
+            return list(pl.scan_csv(path, infer_schema=False, n_rows=0).collect_schema().names())
+        return list(pl.scan_parquet(path).collect_schema().names())
+    except FileNotFoundError:
+        raise UnreadableFile(f"{path}: no such file") from None
+    except (pl.exceptions.PolarsError, OSError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise UnreadableFile(f"{path}: not a readable {fmt.upper()} fleet file ({first})") from None
+
+
+def read_fleet(path: Path) -> Fleet:
+    """Read the device id and firmware columns of a fleet file (other columns are ignored)."""
+    fmt = _format(path, "fleet")
+    if not path.is_file():
+        raise UnreadableFile(f"{path}: no such file")
+    names = _columns_of(path, fmt)
+    by_key = {header_key(n): n for n in names}
+    wanted = ID_COLUMNS if header_key("cpl_entry_id") in by_key else MODEL_COLUMNS
+    missing = [c for c in wanted if header_key(c) not in by_key]
+    if missing:
+        raise InvalidInput(
+            [
+                Defect(
+                    "required column is missing (a fleet needs device_id and either cpl_entry_id "
+                    "or manufacturer_id, model_id, hardware_version, firmware_version)",
+                    1,
+                    c,
+                )
+                for c in missing
+            ],
+            f"{path.name}: nothing planned",
+        )
+    mode = FleetMode.ENTRY_ID if wanted == ID_COLUMNS else FleetMode.MODEL_VERSION
+    columns = list(wanted)
+    if mode is FleetMode.MODEL_VERSION and header_key(HASH_COLUMN) in by_key:
+        columns.append(HASH_COLUMN)
+    source = [by_key[header_key(c)] for c in columns]
+    try:
+        if fmt == "csv":
+            frame = pl.read_csv(
+                path,
+                columns=source,
+                infer_schema=False,
+                truncate_ragged_lines=True,
+                encoding="utf8-lossy",
+            )
+        else:
+            frame = pl.read_parquet(path, columns=source)
+    except (pl.exceptions.PolarsError, OSError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise UnreadableFile(f"{path}: not a readable {fmt.upper()} fleet file ({first})") from None
+    frame = frame.rename(dict(zip(source, columns, strict=True))).with_columns(
+        pl.col(c).cast(pl.String) for c in columns
+    )
+    if HASH_COLUMN not in frame.columns and mode is FleetMode.MODEL_VERSION:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(HASH_COLUMN))
+    keys = ID_COLUMNS[1:] if mode is FleetMode.ENTRY_ID else (*MODEL_COLUMNS[1:], HASH_COLUMN)
+    return Fleet(frame, mode, keys)
+
+
+def write_plan(frame: pl.DataFrame, path: Path) -> None:
+    """Write the plan (PLAN_COLUMNS) as CSV or Parquet by the path's extension."""
+    try:
+        if path.suffix.lower() == ".csv":
+            frame.write_csv(path)
+        else:
+            frame.write_parquet(path, compression="lz4")
+    except (pl.exceptions.PolarsError, OSError) as err:
+        raise UnwritableFile(f"{path}: cannot be written ({err})") from None

@@ -1,0 +1,155 @@
+"""Planning a fleet file: resolve each distinct firmware once, plan it once, join to devices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+from sqlalchemy import Engine
+
+from firpath.domain.firmware_lookup import FirmwareIndex, Match
+from firpath.domain.fleet_plan import LATEST, DevicePlan, DeviceStatus, FleetPlanner
+from firpath.io.fleet_file import FleetMode, check_plan_path, read_fleet, write_plan
+from firpath.services.unit_of_work import transaction
+from firpath.store import entries
+
+STAGES: Final = (
+    "reading fleet",
+    "loading the CPL",
+    "planning firmware",
+    "joining devices",
+    "writing plan",
+)
+STATUS_TYPE: Final = pl.Enum([s.value for s in DeviceStatus])
+
+Stage = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelTally:
+    """Devices of one device model that cannot (or may not) reach their target."""
+
+    device_model: str
+    no_path: int
+    incomplete_data: int
+    devices: int
+
+
+@dataclass(frozen=True, slots=True)
+class FleetSummary:
+    """What a fleet plan found."""
+
+    devices: int
+    mode: str
+    target: str
+    distinct_firmware: int
+    by_status: dict[str, int]
+    stranded_models: list[ModelTally] = field(default_factory=list)
+
+
+def _resolve(index: FirmwareIndex, mode: FleetMode, key: Sequence[str | None]) -> Match:
+    if mode is FleetMode.ENTRY_ID:
+        return index.by_entry_id(key[0] or "")
+    m, mo, hw, fw, image_hash = key
+    return index.by_model_version(m or "", mo or "", hw or "", fw or "", image_hash)
+
+
+def _lookup(keys: pl.DataFrame, plans: list[DevicePlan]) -> pl.DataFrame:
+    return keys.with_columns(
+        pl.Series("status", [p.status.value for p in plans], dtype=STATUS_TYPE),
+        pl.Series("current_entry_id", [p.current_entry_id for p in plans], dtype=pl.Categorical),
+        pl.Series("target_entry_id", [p.target_entry_id for p in plans], dtype=pl.Categorical),
+        pl.Series("hops", [p.hops for p in plans], dtype=pl.Int16),
+        pl.Series("steps", [p.steps or None for p in plans], dtype=pl.Categorical),
+        pl.Series("device_model", [p.device_model for p in plans], dtype=pl.String),
+        pl.int_range(0, len(plans), dtype=pl.UInt32).alias("lookup_row"),
+    )
+
+
+def plan_fleet(
+    engine: Engine,
+    fleet_path: Path,
+    out_path: Path,
+    *,
+    target: str = LATEST,
+    on_stage: Stage | None = None,
+) -> FleetSummary:
+    """Plan every device of a fleet file and write the plan file, one row per device in order."""
+    stage = on_stage or (lambda _name: None)
+    check_plan_path(out_path)
+    stage(STAGES[0])
+    fleet = read_fleet(fleet_path)
+    stage(STAGES[1])
+    with transaction(engine) as conn:
+        stored = entries.load_all(conn)
+    planner = FleetPlanner(FirmwareIndex(stored.values()), target)
+    stage(STAGES[2])
+    keys = fleet.frame.select(fleet.key_columns).unique(maintain_order=False)
+    plans = [planner.for_match(_resolve(planner.index, fleet.mode, k)) for k in keys.iter_rows()]
+    lookup = _lookup(keys, plans)
+    stage(STAGES[3])
+    joined = fleet.frame.join(
+        lookup,
+        on=list(fleet.key_columns),
+        how="left",
+        maintain_order="left",
+        nulls_equal=True,
+    )
+    stage(STAGES[4])
+    write_plan(
+        joined.select(
+            "device_id",
+            pl.col("status").fill_null(DeviceStatus.UNKNOWN_FIRMWARE.value),
+            "current_entry_id",
+            "target_entry_id",
+            "hops",
+            "steps",
+        ),
+        out_path,
+    )
+    return _summary(joined, lookup, fleet.mode, target)
+
+
+def _summary(
+    joined: pl.DataFrame, lookup: pl.DataFrame, mode: FleetMode, target: str
+) -> FleetSummary:
+    counts = (
+        joined.get_column("lookup_row")
+        .value_counts(name="devices")
+        .join(lookup.select("lookup_row", "status", "device_model"), on="lookup_row")
+    )
+    by_status = {s.value: 0 for s in DeviceStatus}
+    for status, devices in counts.group_by("status").agg(pl.col("devices").sum()).iter_rows():
+        by_status[status] = int(devices)
+    per_model = (
+        counts.filter(pl.col("device_model").is_not_null())
+        .group_by("device_model")
+        .agg(
+            pl.col("devices")
+            .filter(pl.col("status") == DeviceStatus.NO_PATH.value)
+            .sum()
+            .alias("no_path"),
+            pl.col("devices")
+            .filter(pl.col("status") == DeviceStatus.INCOMPLETE_DATA.value)
+            .sum()
+            .alias("incomplete_data"),
+            pl.col("devices").sum().alias("devices"),
+        )
+        .filter((pl.col("no_path") + pl.col("incomplete_data")) > 0)
+        .sort(
+            [pl.col("no_path") + pl.col("incomplete_data"), "device_model"],
+            descending=[True, False],
+        )
+        .head(10)
+    )
+    return FleetSummary(
+        devices=joined.height,
+        mode=mode.value,
+        target=target,
+        distinct_firmware=lookup.height,
+        by_status=by_status,
+        stranded_models=[ModelTally(*row) for row in per_model.iter_rows()],
+    )
