@@ -41,7 +41,7 @@ class FleetMode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Fleet:
-    """A fleet's devices with the columns that identify their firmware, all as text."""
+    """A fleet's devices: `device_id` (text) and the columns that identify their firmware."""
 
     frame: pl.DataFrame
     mode: FleetMode
@@ -101,34 +101,46 @@ def read_fleet(path: Path) -> Fleet:
     if mode is FleetMode.MODEL_VERSION and header_key(HASH_COLUMN) in by_key:
         columns.append(HASH_COLUMN)
     source = [by_key[header_key(c)] for c in columns]
+    frame = _read_columns(path, fmt, source)
+    frame = frame.rename(dict(zip(source, columns, strict=True)))
+    if HASH_COLUMN not in frame.columns and mode is FleetMode.MODEL_VERSION:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Categorical).alias(HASH_COLUMN))
+    keys = ID_COLUMNS[1:] if mode is FleetMode.ENTRY_ID else (*MODEL_COLUMNS[1:], HASH_COLUMN)
+    return Fleet(frame, mode, keys)
+
+
+def _read_columns(path: Path, fmt: str, source: list[str]) -> pl.DataFrame:
+    """device_id as text, firmware columns as Categorical (few distinct values, many rows)."""
+    types: dict[str, pl.DataType] = {c: pl.Categorical() for c in source[1:]}
+    types[source[0]] = pl.String()
     try:
-        if fmt == "csv":
-            frame = pl.read_csv(
+        if fmt == "parquet":
+            return pl.read_parquet(path, columns=source).with_columns(
+                pl.col(c).cast(pl.String).cast(t) for c, t in types.items()
+            )
+        try:
+            return pl.read_csv(
+                path, columns=source, schema_overrides=types, truncate_ragged_lines=True
+            )
+        except pl.exceptions.ComputeError:
+            # invalid UTF-8 somewhere: read again replacing bad bytes (those rows won't match)
+            return pl.read_csv(
                 path,
                 columns=source,
-                infer_schema=False,
+                schema_overrides=types,
                 truncate_ragged_lines=True,
                 encoding="utf8-lossy",
             )
-        else:
-            frame = pl.read_parquet(path, columns=source)
     except (pl.exceptions.PolarsError, OSError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise UnreadableFile(f"{path}: not a readable {fmt.upper()} fleet file ({first})") from None
-    frame = frame.rename(dict(zip(source, columns, strict=True))).with_columns(
-        pl.col(c).cast(pl.String) for c in columns
-    )
-    if HASH_COLUMN not in frame.columns and mode is FleetMode.MODEL_VERSION:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(HASH_COLUMN))
-    keys = ID_COLUMNS[1:] if mode is FleetMode.ENTRY_ID else (*MODEL_COLUMNS[1:], HASH_COLUMN)
-    return Fleet(frame, mode, keys)
 
 
 def write_plan(frame: pl.DataFrame, path: Path) -> None:
     """Write the plan (PLAN_COLUMNS) as CSV or Parquet by the path's extension."""
     try:
-        if path.suffix.lower() == ".csv":
-            frame.write_csv(path)
+        if path.suffix.lower() == ".csv":  # text columns format faster than categoricals here
+            frame.with_columns(pl.col(pl.Categorical).cast(pl.String)).write_csv(path)
         else:
             frame.write_parquet(path, compression="lz4")
     except (pl.exceptions.PolarsError, OSError) as err:

@@ -12,17 +12,11 @@ from sqlalchemy import Engine
 
 from firpath.domain.firmware_lookup import FirmwareIndex, Match
 from firpath.domain.fleet_plan import LATEST, DevicePlan, DeviceStatus, FleetPlanner
-from firpath.io.fleet_file import FleetMode, check_plan_path, read_fleet, write_plan
+from firpath.io.fleet_file import Fleet, FleetMode, check_plan_path, read_fleet, write_plan
 from firpath.services.unit_of_work import transaction
 from firpath.store import entries
 
-STAGES: Final = (
-    "reading fleet",
-    "loading the CPL",
-    "planning firmware",
-    "joining devices",
-    "writing plan",
-)
+STAGES: Final = ("reading fleet", "loading the CPL", "planning and joining", "writing plan")
 STATUS_TYPE: Final = pl.Enum([s.value for s in DeviceStatus])
 
 Stage = Callable[[str], None]
@@ -87,18 +81,8 @@ def plan_fleet(
         stored = entries.load_all(conn)
     planner = FleetPlanner(FirmwareIndex(stored.values()), target)
     stage(STAGES[2])
-    keys = fleet.frame.select(fleet.key_columns).unique(maintain_order=False)
-    plans = [planner.for_match(_resolve(planner.index, fleet.mode, k)) for k in keys.iter_rows()]
-    lookup = _lookup(keys, plans)
+    joined, lookup = _join_plans(fleet, planner, exact=False)
     stage(STAGES[3])
-    joined = fleet.frame.join(
-        lookup,
-        on=list(fleet.key_columns),
-        how="left",
-        maintain_order="left",
-        nulls_equal=True,
-    )
-    stage(STAGES[4])
     write_plan(
         joined.select(
             "device_id",
@@ -111,6 +95,46 @@ def plan_fleet(
         out_path,
     )
     return _summary(joined, lookup, fleet.mode, target)
+
+
+def _key(columns: Sequence[str], seed: int) -> pl.Expr:
+    """A 64-bit key per distinct firmware: the category code itself for one column (exact),
+    else a hash of the codes, checked afterwards by a second, independent hash."""
+    if len(columns) == 1:
+        return pl.col(columns[0]).to_physical().cast(pl.UInt64)
+    return pl.struct(pl.col(c).to_physical() for c in columns).hash(seed)
+
+
+def _join_plans(
+    fleet: Fleet, planner: FleetPlanner, *, exact: bool
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each device joined to the plan of its firmware; each distinct firmware planned once.
+
+    Fast path: join on a 64-bit key (category code, or a hash of the codes). A second,
+    independent hash then proves no two firmware shared a key; if they did (about once in
+    10^10 fleets), the exact join on the firmware columns is used instead.
+    """
+    columns = list(fleet.key_columns)
+    hashed = not exact and len(columns) > 1
+    if exact:
+        keyed = fleet.frame.select("device_id", *columns)
+        on = columns
+    else:
+        extra = [_key(columns, 23).alias("check")] if hashed else []
+        keyed = fleet.frame.select("device_id", _key(columns, 11).alias("key"), *extra)
+        on = ["key"]
+    firsts = keyed.with_row_index("row").unique(subset=on, keep="first").get_column("row")
+    keys = fleet.frame.select(columns)[firsts].with_columns(pl.all().cast(pl.String))
+    plans = [planner.for_match(_resolve(planner.index, fleet.mode, k)) for k in keys.iter_rows()]
+    lookup = _lookup(keys, plans).drop(columns).with_columns(keyed.select(on)[firsts])
+    joined = keyed.join(lookup, on=on, how="left", maintain_order="left", nulls_equal=True)
+    if hashed:
+        representative = keyed.get_column("check").gather(firsts)
+        if not (
+            representative.gather(joined.get_column("lookup_row")) == joined.get_column("check")
+        ).all():
+            return _join_plans(fleet, planner, exact=True)
+    return joined, lookup
 
 
 def _summary(
