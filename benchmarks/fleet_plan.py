@@ -13,6 +13,7 @@ the speed-up of planning once per (device model, current entry).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import resource
@@ -28,8 +29,8 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from firpath.domain.fleet_plan import FleetPlanner
 from firpath.domain.firmware_lookup import FirmwareIndex
+from firpath.domain.fleet_plan import FleetPlanner
 from firpath.samples.catalogue import demo_catalogue
 from firpath.services.database import initialise
 from firpath.services.fleet_plan import plan_fleet
@@ -180,12 +181,10 @@ def naive_networkx(url: str, fleet: Path, sample: int) -> float:
         target = planner.target_for(match.entry.device_model)
         if target is None:
             continue
-        try:
+        with contextlib.suppress(nx.NetworkXNoPath):
             nx.shortest_path(
                 graphs[match.entry.device_model], match.entry.cpl_entry_id, target.cpl_entry_id
             )
-        except nx.NetworkXNoPath:
-            pass
     return (time.perf_counter() - start) / len(ids)
 
 

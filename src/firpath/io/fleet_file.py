@@ -122,15 +122,15 @@ def _read_columns(path: Path, fmt: str, source: list[str]) -> pl.DataFrame:
             return pl.read_csv(
                 path, columns=source, schema_overrides=types, truncate_ragged_lines=True
             )
-        except pl.exceptions.ComputeError:
+        except pl.exceptions.PolarsError:
             # invalid UTF-8 somewhere: read again replacing bad bytes (those rows won't match)
             return pl.read_csv(
                 path,
                 columns=source,
-                schema_overrides=types,
+                infer_schema=False,
                 truncate_ragged_lines=True,
                 encoding="utf8-lossy",
-            )
+            ).with_columns(pl.col(c).cast(t) for c, t in types.items())
     except (pl.exceptions.PolarsError, OSError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise UnreadableFile(f"{path}: not a readable {fmt.upper()} fleet file ({first})") from None
