@@ -1,0 +1,110 @@
+"""`firpath path FROM [TO|latest]`: numbered steps, reasons, JSON, exit codes 0/3/4/1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from firpath.cli.main import app
+from tests.integration.cpl_rows import row, write_cpl
+
+runner = CliRunner()
+
+ROWS = [
+    row("101", "01000000"),
+    row("102", "01000100", "101"),
+    row("103", "01000200", "102", status="removed"),
+    row("104", "01000300", "103"),
+    row("105", "01000400", "104;102"),
+    row("201", "02000000", model_id="0009"),
+    row("202", "02000100", "", model_id="0009"),
+    row("301", "03000000", model_id="0010"),
+    row("302", "03000100", "N/A", model_id="0010"),
+]
+
+
+@pytest.fixture
+def db(database_url: str, tmp_path: Path) -> str:
+    runner.invoke(app, ["--db", database_url, "init"])
+    result = runner.invoke(
+        app, ["--db", database_url, "import", str(write_cpl(tmp_path / "c.csv", ROWS))]
+    )
+    assert result.exit_code == 0, result.stderr
+    return database_url
+
+
+def path(db: str, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", db, "path", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_ok_path_is_a_numbered_list_with_ids_versions_and_hash_prefixes(db: str) -> None:
+    code, out, _ = path(db, "101")
+    assert code == 0
+    assert "status: ok" in out and "to 105 (v01000400, 01000400)" in out
+    lines = [line for line in out.splitlines() if line.startswith("│ 1") or line.startswith("│ 2")]
+    assert "102" in lines[0] and "01000100" in lines[0]
+    assert "105" in lines[1]
+
+
+def test_json_has_the_design_shape(db: str) -> None:
+    code, out, _ = path(db, "101", "latest", "--json")
+    document = json.loads(out)
+    assert code == 0
+    assert document["status"] == "ok" and document["from"] == "101" and document["to"] == "105"
+    assert [s["cpl_entry_id"] for s in document["steps"]] == ["102", "105"]
+    assert set(document["steps"][0]) == {
+        "cpl_entry_id",
+        "firmware_version",
+        "firmware_version_name",
+        "manufacturer_image_hash",
+    }
+    assert document["missing_data"] == []
+
+
+def test_up_to_date_exits_0(db: str) -> None:
+    code, out, _ = path(db, "105", "105", "--json")
+    assert code == 0 and json.loads(out)["status"] == "up_to_date"
+
+
+def test_no_path_exits_3_and_names_the_blocking_removed_entry(db: str) -> None:
+    code, out, _ = path(db, "101", "104")
+    assert code == 3
+    assert "status: no_path" in out and "103" in out and "removed" in out
+
+
+def test_a_new_base_is_named_when_nothing_leads_past_it(db: str) -> None:
+    code, out, _ = path(db, "301", "302", "--json")
+    document = json.loads(out)
+    assert code == 3 and document["status"] == "no_path"
+    assert "302" in document["reason"] and "N/A" in document["reason"]
+
+
+def test_incomplete_data_exits_4_and_lists_whom_to_ask(db: str) -> None:
+    code, out, _ = path(db, "201", "--json")
+    document = json.loads(out)
+    assert code == 4
+    assert document["status"] == "incomplete_data" and document["missing_data"] == ["202"]
+    code, out, _ = path(db, "201")
+    assert "202" in out and "Northbridge Metering" in out
+
+
+def test_another_device_model_is_no_path_with_the_reason(db: str) -> None:
+    code, out, _ = path(db, "101", "201", "--json")
+    assert code == 3 and "firmware never changes hardware" in json.loads(out)["reason"]
+
+
+def test_ids_are_matched_case_insensitively_and_unknown_ids_exit_3(db: str) -> None:
+    assert path(db, " 101 ", "LATEST")[0] == 0
+    code, _, err = path(db, "999")
+    assert code == 3 and "999" in err
+    code, _, err = path(db, "101", "nope")
+    assert code == 3 and "NOPE" in err
+
+
+def test_a_malformed_id_is_bad_input_exit_1(db: str) -> None:
+    code, _, err = path(db, "bad id!")
+    assert code == 1 and "from" in err
