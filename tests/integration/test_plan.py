@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from firpath.cli.main import app
 from firpath.domain.errors import InvalidInput, NotFound, UnreadableFile
-from firpath.services import fleet_plan
+from firpath.services import fleet_firmware
 from firpath.services.fleet_plan import plan_fleet
 from firpath.services.import_cpl import import_cpl_file
 from tests.integration.cpl_rows import image_hash, row, write_cpl
@@ -149,14 +149,14 @@ def test_a_hash_collision_falls_back_to_the_exact_join(
     )
     path = tmp_path / "fleet.csv"
     fleet.write_csv(path)
-    real_key = fleet_plan._key
+    real_key = fleet_firmware._key
 
     def colliding(columns: list[str], seed: int) -> pl.Expr:
         if seed == 11:  # every firmware gets the same first key: a forced collision
             return pl.lit(7, dtype=pl.UInt64).repeat_by(1).list.first()
         return real_key(columns, seed)
 
-    monkeypatch.setattr(fleet_plan, "_key", colliding)
+    monkeypatch.setattr(fleet_firmware, "_key", colliding)
     out = tmp_path / "plan.csv"
     plan_fleet(cpl, path, out)
     assert read(out).select("device_id", "current_entry_id").rows() == [("a", "101"), ("b", "201")]

@@ -11,6 +11,7 @@ from firpath import __version__
 from firpath.cli import entries_commands, manufacturer_commands
 from firpath.cli.context import settings
 from firpath.cli.demo_commands import demo
+from firpath.cli.impact_commands import impact
 from firpath.cli.output import debug_enabled, err
 from firpath.cli.path_commands import path
 from firpath.cli.plan_commands import plan
@@ -54,6 +55,7 @@ app.command("export")(export)
 app.command("demo")(demo)
 app.command("path")(path)
 app.command("plan")(plan)
+app.command("impact")(impact)
 app.add_typer(entries_commands.app, name="entries")
 app.add_typer(manufacturer_commands.app, name="manufacturers")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -10,9 +10,10 @@ from typing import Final
 import polars as pl
 from sqlalchemy import Engine
 
-from firpath.domain.firmware_lookup import FirmwareIndex, Match
+from firpath.domain.firmware_lookup import FirmwareIndex
 from firpath.domain.fleet_plan import LATEST, DevicePlan, DeviceStatus, FleetPlanner
 from firpath.io.fleet_file import Fleet, FleetMode, check_plan_path, read_fleet, write_plan
+from firpath.services.fleet_firmware import distinct_firmware, resolve_key
 from firpath.services.unit_of_work import transaction
 from firpath.store import entries
 
@@ -42,13 +43,6 @@ class FleetSummary:
     distinct_firmware: int
     by_status: dict[str, int]
     stranded_models: list[ModelTally] = field(default_factory=list)
-
-
-def _resolve(index: FirmwareIndex, mode: FleetMode, key: Sequence[str | None]) -> Match:
-    if mode is FleetMode.ENTRY_ID:
-        return index.by_entry_id(key[0] or "")
-    m, mo, hw, fw, image_hash = key
-    return index.by_model_version(m or "", mo or "", hw or "", fw or "", image_hash)
 
 
 def _lookup(keys: pl.DataFrame, plans: list[DevicePlan]) -> pl.DataFrame:
@@ -97,14 +91,6 @@ def plan_fleet(
     return _summary(joined, lookup, fleet.mode, target)
 
 
-def _key(columns: Sequence[str], seed: int) -> pl.Expr:
-    """A 64-bit key per distinct firmware: the category code itself for one column (exact),
-    else a hash of the codes, checked afterwards by a second, independent hash."""
-    if len(columns) == 1:
-        return pl.col(columns[0]).to_physical().cast(pl.UInt64)
-    return pl.struct(pl.col(c).to_physical() for c in columns).hash(seed)
-
-
 def _join_plans(
     fleet: Fleet, planner: FleetPlanner, *, exact: bool
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -114,26 +100,20 @@ def _join_plans(
     independent hash then proves no two firmware shared a key; if they did (about once in
     10^10 fleets), the exact join on the firmware columns is used instead.
     """
-    columns = list(fleet.key_columns)
-    hashed = not exact and len(columns) > 1
-    if exact:
-        keyed = fleet.frame.select("device_id", *columns)
-        on = columns
-    else:
-        extra = [_key(columns, 23).alias("check")] if hashed else []
-        keyed = fleet.frame.select("device_id", _key(columns, 11).alias("key"), *extra)
-        on = ["key"]
-    firsts = keyed.with_row_index("row").unique(subset=on, keep="first").get_column("row")
-    keys = fleet.frame.select(columns)[firsts].with_columns(pl.all().cast(pl.String))
-    plans = [planner.for_match(_resolve(planner.index, fleet.mode, k)) for k in keys.iter_rows()]
-    lookup = _lookup(keys, plans).drop(columns).with_columns(keyed.select(on)[firsts])
-    joined = keyed.join(lookup, on=on, how="left", maintain_order="left", nulls_equal=True)
-    if hashed:
-        representative = keyed.get_column("check").gather(firsts)
-        if not (
-            representative.gather(joined.get_column("lookup_row")) == joined.get_column("check")
-        ).all():
-            return _join_plans(fleet, planner, exact=True)
+    found = distinct_firmware(fleet, exact=exact)
+    plans = [
+        planner.for_match(resolve_key(planner.index, fleet.mode, k)) for k in found.keys.iter_rows()
+    ]
+    lookup = (
+        _lookup(found.keys, plans)
+        .drop(fleet.key_columns)
+        .with_columns(found.key_values.select(found.on))
+    )
+    joined = found.keyed.join(
+        lookup, on=found.on, how="left", maintain_order="left", nulls_equal=True
+    )
+    if found.collided(joined.get_column("lookup_row")):
+        return _join_plans(fleet, planner, exact=True)
     return joined, lookup
 
 

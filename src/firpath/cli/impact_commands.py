@@ -1,0 +1,140 @@
+"""`firpath impact`: entries and devices exposed to a ZigBee chipset/stack vulnerability."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from firpath.cli.context import settings
+from firpath.cli.output import handles_errors, out, print_json
+from firpath.domain.impact import (
+    ExposedEntry,
+    Exposure,
+    ModelImpact,
+    Remediation,
+    VulnerabilityQuery,
+)
+from firpath.domain.path_explanation import entry_label
+from firpath.domain.upgrade_graph import PathStatus
+from firpath.services.impact import ImpactReport, assess_impact
+
+
+def remediation_json(r: Remediation) -> dict[str, Any]:
+    """A remediation as plain data."""
+    return {
+        "status": r.status.value,
+        "target": r.target.cpl_entry_id if r.target else None,
+        "hops": r.hops,
+        "steps": [e.cpl_entry_id for e in r.steps],
+        "missing_data": list(r.missing_data),
+    }
+
+
+def report_json(report: ImpactReport) -> dict[str, Any]:
+    """The whole report as plain data."""
+    return {
+        "query": {
+            "chipset_vendor": report.query.chipset_vendor,
+            "stack_version": report.query.stack_version,
+        },
+        "summary": report.summary,
+        "models": [
+            {
+                "device_model": str(m.device_model),
+                "manufacturer_id": m.device_model.manufacturer_id,
+                "model_id": m.device_model.model_id,
+                "hardware_version": m.device_model.hardware_version,
+                "entries": [
+                    {
+                        "cpl_entry_id": x.entry.cpl_entry_id,
+                        "firmware_version": x.entry.firmware_version,
+                        "firmware_version_name": x.entry.firmware_version_name,
+                        "status": x.entry.status.value,
+                        "zigbee_chipset_vendor": x.entry.zigbee_chipset_vendor,
+                        "zigbee_stack_version": x.entry.zigbee_stack_version,
+                        "exposure": x.exposure.value,
+                        "remediation": remediation_json(x.remediation),
+                    }
+                    for x in m.entries
+                ],
+            }
+            for m in report.models
+        ],
+        "fleet": report.fleet_devices,
+    }
+
+
+def remediation_text(x: ExposedEntry) -> str:
+    """One cell: where the device can go, or why it cannot."""
+    r = x.remediation
+    if r.status is PathStatus.OK and r.target is not None:
+        return f"[green]{entry_label(r.target)} in {r.hops} step{'s' if r.hops != 1 else ''}[/]"
+    if r.status is PathStatus.INCOMPLETE_DATA:
+        return f"[yellow]incomplete_data[/] (ask about {', '.join(r.missing_data[:5])})"
+    return "[red]no_path[/] (site visit)"
+
+
+def model_table(m: ModelImpact) -> Table:
+    """The exposed entries of one device model."""
+    first = m.entries[0].entry
+    title = f"{m.device_model} {first.manufacturer_name or ''} {first.model_name or ''}".strip()
+    table = Table(
+        "CPL Entry ID",
+        "firmware",
+        "status",
+        "exposure",
+        "vendor / stack",
+        "OTA remediation",
+        title=title,
+        title_justify="left",
+    )
+    for x in m.entries:
+        e = x.entry
+        table.add_row(
+            e.cpl_entry_id,
+            f"{e.firmware_version_name or ''} ({e.firmware_version})".strip(),
+            e.status.value,
+            "[red]affected[/]" if x.exposure is Exposure.AFFECTED else "[yellow]unknown[/]",
+            f"{e.zigbee_chipset_vendor or '?'} / {e.zigbee_stack_version or '?'}",
+            remediation_text(x),
+        )
+    return table
+
+
+@handles_errors()
+def impact(
+    ctx: typer.Context,
+    chipset_vendor: Annotated[
+        str | None, typer.Option("--chipset-vendor", help="e.g. 'Silicon Labs' or 'silicon*'")
+    ] = None,
+    stack_version: Annotated[
+        str | None, typer.Option("--stack-version", help="e.g. 'EmberZNet 6.*'")
+    ] = None,
+    fleet: Annotated[
+        Path | None, typer.Option("--fleet", help="count devices of this fleet file")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Entries and devices carrying a ZigBee chipset/stack, and whether OTA can fix them."""
+    query = VulnerabilityQuery(chipset_vendor, stack_version)
+    report = assess_impact(settings(ctx).engine(), query, fleet)
+    if as_json:
+        print_json(report_json(report))
+        return
+    for m in report.models:
+        out.print(model_table(m))
+    s = report.summary
+    out.print(
+        f"{s['affected_entries']} affected entries ({s['affected_active']} active, "
+        f"{s['affected_removed']} removed) in {s['models']} device models; "
+        f"{s['affected_remediable']} can reach an unaffected firmware over the air; "
+        f"{s['unknown_exposure_entries']} entries of unknown exposure (ZigBee fields not provided)"
+    )
+    if report.fleet_devices is not None:
+        table = Table("devices", "count", title="fleet")
+        for name, count in report.fleet_devices.items():
+            table.add_row(name, f"{count:,}")
+        out.print(table)

@@ -1,0 +1,160 @@
+"""ZigBee vulnerability impact: which entries carry a chipset/stack, and can they be fixed OTA."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from firpath.domain.entry import CplEntry, DeviceModel
+from firpath.domain.errors import FieldInvalid
+from firpath.domain.upgrade_graph import ModelGraph, PathStatus
+from firpath.domain.values import entry_id_order
+
+
+class Exposure(StrEnum):
+    """Whether an entry carries the vulnerable chipset/stack."""
+
+    AFFECTED = "affected"
+    UNKNOWN = "unknown_exposure"  # a ZigBee field the query needs is not provided
+    UNAFFECTED = "unaffected"
+
+
+def wildcard(field: str, pattern: str) -> re.Pattern[str]:
+    """A case-insensitive whole-value pattern where `*` matches anything."""
+    text = pattern.strip()
+    if not text:
+        raise FieldInvalid(field, pattern, "must not be empty (use * to match anything)")
+    return re.compile(".*".join(re.escape(part) for part in text.split("*")), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class VulnerabilityQuery:
+    """The chipset vendor and/or stack version a vulnerability concerns (`*` wildcards)."""
+
+    chipset_vendor: str | None = None
+    stack_version: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.chipset_vendor is None and self.stack_version is None:
+            raise FieldInvalid(
+                "query", "", "give a chipset vendor, a stack version, or both (`*` wildcards)"
+            )
+        patterns = [
+            (name, wildcard(name, value))
+            for name, value in (
+                ("zigbee_chipset_vendor", self.chipset_vendor),
+                ("zigbee_stack_version", self.stack_version),
+            )
+            if value is not None
+        ]
+        object.__setattr__(self, "_patterns", patterns)  # derived once; the query stays frozen
+
+    _patterns: list[tuple[str, re.Pattern[str]]] = field(init=False, repr=False, compare=False)
+
+    def exposure(self, entry: CplEntry) -> Exposure:
+        """Affected when every given field matches; unaffected when one cannot; else unknown."""
+        unknown = False
+        for name, pattern in self._patterns:
+            value: str | None = getattr(entry, name)
+            if value is None:
+                unknown = True
+            elif pattern.fullmatch(value) is None:
+                return Exposure.UNAFFECTED
+        return Exposure.UNKNOWN if unknown else Exposure.AFFECTED
+
+
+@dataclass(frozen=True, slots=True)
+class Remediation:
+    """Can a device on an exposed entry reach an unaffected active entry over the air?"""
+
+    status: PathStatus  # OK (remediable), NO_PATH or INCOMPLETE_DATA
+    target: CplEntry | None = None
+    steps: tuple[CplEntry, ...] = ()
+    missing_data: tuple[str, ...] = ()
+
+    @property
+    def hops(self) -> int | None:
+        """Images to send, when remediable."""
+        return len(self.steps) if self.status is PathStatus.OK else None
+
+
+@dataclass(frozen=True, slots=True)
+class ExposedEntry:
+    """An entry that is affected or of unknown exposure, with its remediation."""
+
+    entry: CplEntry
+    exposure: Exposure
+    remediation: Remediation
+
+
+@dataclass(frozen=True, slots=True)
+class ModelImpact:
+    """The exposed entries of one device model."""
+
+    device_model: DeviceModel
+    entries: tuple[ExposedEntry, ...]
+
+
+class ModelRemedies:
+    """Fewest-step routes from any entry of a model to its nearest unaffected active entry."""
+
+    def __init__(self, graph: ModelGraph, query: VulnerabilityQuery) -> None:
+        self.graph = graph
+        self.exposure = {eid: query.exposure(e) for eid, e in graph.entries.items()}
+        safe = [
+            eid
+            for eid, e in graph.entries.items()
+            if e.is_active and self.exposure[eid] is Exposure.UNAFFECTED
+        ]
+        # Backwards from every safe entry at once: hops[x] = steps from x to its nearest one.
+        self.hops: dict[str, int] = dict.fromkeys(safe, 0)
+        self.next_hop: dict[str, str] = {}
+        queue = deque(sorted(safe, key=entry_id_order))
+        while queue:
+            node = queue.popleft()
+            if not graph.entries[node].is_active:
+                continue
+            for pred in graph.predecessors[node]:
+                if pred not in self.hops:
+                    self.hops[pred] = self.hops[node] + 1
+                    self.next_hop[pred] = node
+                    queue.append(pred)
+        self.missing = tuple(
+            sorted(
+                (
+                    eid
+                    for eid in self.hops
+                    if graph.entries[eid].is_active and not graph.entries[eid].upgrade_from.is_known
+                ),
+                key=entry_id_order,
+            )
+        )
+
+    def remediation(self, entry_id: str) -> Remediation:
+        """The nearest unaffected active entry reachable from `entry_id`, or why there is none."""
+        if entry_id in self.hops and self.hops[entry_id] > 0:
+            steps: list[CplEntry] = []
+            node = entry_id
+            while node in self.next_hop:
+                node = self.next_hop[node]
+                steps.append(self.graph.entries[node])
+            return Remediation(PathStatus.OK, steps[-1], tuple(steps))
+        if self.missing:
+            return Remediation(PathStatus.INCOMPLETE_DATA, missing_data=self.missing)
+        return Remediation(PathStatus.NO_PATH)
+
+
+def assess_model(remedies: ModelRemedies) -> ModelImpact | None:
+    """The exposed entries of one model with their remediation (None when none is exposed)."""
+    graph = remedies.graph
+    exposed = [
+        ExposedEntry(graph.entries[eid], exposure, remedies.remediation(eid))
+        for eid, exposure in remedies.exposure.items()
+        if exposure is not Exposure.UNAFFECTED
+    ]
+    if not exposed:
+        return None
+    exposed.sort(key=lambda x: (x.entry.firmware_number, entry_id_order(x.entry.cpl_entry_id)))
+    return ModelImpact(graph.model, tuple(exposed))

@@ -1,0 +1,62 @@
+"""What a fleet runs: each distinct firmware found once, keyed for fast joins and counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from firpath.domain.firmware_lookup import FirmwareIndex, Match
+from firpath.io.fleet_file import Fleet, FleetMode
+
+
+def resolve_key(index: FirmwareIndex, mode: FleetMode, key: Sequence[str | None]) -> Match:
+    """Resolve one distinct firmware key of a fleet against the CPL."""
+    if mode is FleetMode.ENTRY_ID:
+        return index.by_entry_id(key[0] or "")
+    m, mo, hw, fw, image_hash = key
+    return index.by_model_version(m or "", mo or "", hw or "", fw or "", image_hash)
+
+
+def _key(columns: Sequence[str], seed: int) -> pl.Expr:
+    """A 64-bit key per distinct firmware: the category code itself for one column (exact),
+    else a hash of the codes, checked afterwards by a second, independent hash."""
+    if len(columns) == 1:
+        return pl.col(columns[0]).to_physical().cast(pl.UInt64)
+    return pl.struct(pl.col(c).to_physical() for c in columns).hash(seed)
+
+
+@dataclass(frozen=True, slots=True)
+class DistinctFirmware:
+    """Devices keyed by firmware (`keyed`), and one text key row per distinct firmware."""
+
+    keyed: pl.DataFrame  # device_id, the key column(s) `on`, and `check` when hashed
+    keys: pl.DataFrame  # the fleet's firmware columns as text, one row per distinct firmware
+    on: list[str]  # the join columns, present in `keyed` and in `key_values`
+    key_values: pl.DataFrame  # the `on` columns of each distinct firmware (same order as keys)
+    hashed: bool
+
+    def collided(self, lookup_row: pl.Series) -> bool:
+        """Whether two different firmware shared a hash key (devices joined to `lookup_row`)."""
+        if not self.hashed:
+            return False
+        representative = self.key_values.get_column("check").gather(lookup_row)
+        return not bool((representative == self.keyed.get_column("check")).all())
+
+
+def distinct_firmware(fleet: Fleet, *, exact: bool = False) -> DistinctFirmware:
+    """Find each distinct firmware of a fleet (exact: by the columns themselves, no hashing)."""
+    columns = list(fleet.key_columns)
+    hashed = not exact and len(columns) > 1
+    if exact:
+        keyed = fleet.frame.select("device_id", *columns)
+        on = columns
+    else:
+        extra = [_key(columns, 23).alias("check")] if hashed else []
+        keyed = fleet.frame.select("device_id", _key(columns, 11).alias("key"), *extra)
+        on = ["key"]
+    firsts = keyed.with_row_index("row").unique(subset=on, keep="first").get_column("row")
+    keys = fleet.frame.select(columns)[firsts].with_columns(pl.all().cast(pl.String))
+    carried = [*on, "check"] if hashed else on
+    return DistinctFirmware(keyed, keys, on, keyed.select(carried)[firsts], hashed)

@@ -1,0 +1,120 @@
+"""The Security Sub-Committee's question: who carries this ZigBee chipset/stack, and can it be
+fixed over the air? Optionally counted over a fleet file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine
+
+from firpath.domain.entry import DeviceModel
+from firpath.domain.firmware_lookup import FirmwareIndex, Match, Resolution
+from firpath.domain.impact import (
+    Exposure,
+    ModelImpact,
+    ModelRemedies,
+    VulnerabilityQuery,
+    assess_model,
+)
+from firpath.domain.upgrade_graph import PathStatus
+from firpath.io.fleet_file import read_fleet
+from firpath.services.fleet_firmware import distinct_firmware, resolve_key
+from firpath.services.unit_of_work import transaction
+from firpath.store import entries
+
+
+class DeviceExposure(StrEnum):
+    """Where one device of a fleet stands against a vulnerability."""
+
+    REMEDIABLE = "affected_remediable"  # affected, an unaffected active entry is reachable OTA
+    STRANDED = "affected_no_path"  # affected, no OTA route: a site visit
+    INCOMPLETE = "affected_incomplete_data"  # affected, missing upgrade-from data may hide a route
+    UNKNOWN_EXPOSURE = "unknown_exposure"  # its entry does not state the ZigBee fields asked about
+    UNAFFECTED = "unaffected"
+    UNKNOWN_FIRMWARE = "unknown_firmware"
+    AMBIGUOUS = "ambiguous"
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactReport:
+    """Exposed entries by device model, and (with a fleet) devices by exposure."""
+
+    query: VulnerabilityQuery
+    models: list[ModelImpact]
+    fleet_devices: dict[str, int] | None = None
+    summary: dict[str, int] = field(default_factory=dict)
+
+
+def _device_exposure(match: Match, remedies: dict[DeviceModel, ModelRemedies]) -> DeviceExposure:
+    if match.resolution is Resolution.UNKNOWN_FIRMWARE or match.device_model is None:
+        return DeviceExposure.UNKNOWN_FIRMWARE
+    if match.resolution is Resolution.AMBIGUOUS or match.entry is None:
+        return DeviceExposure.AMBIGUOUS
+    model = remedies[match.device_model]
+    exposure = model.exposure[match.entry.cpl_entry_id]
+    if exposure is Exposure.UNAFFECTED:
+        return DeviceExposure.UNAFFECTED
+    if exposure is Exposure.UNKNOWN:
+        return DeviceExposure.UNKNOWN_EXPOSURE
+    status = model.remediation(match.entry.cpl_entry_id).status
+    return {
+        PathStatus.OK: DeviceExposure.REMEDIABLE,
+        PathStatus.NO_PATH: DeviceExposure.STRANDED,
+    }.get(status, DeviceExposure.INCOMPLETE)
+
+
+def _count_fleet(
+    fleet_path: Path, index: FirmwareIndex, remedies: dict[DeviceModel, ModelRemedies]
+) -> dict[str, int]:
+    fleet = read_fleet(fleet_path)
+    found = distinct_firmware(fleet)
+    counts = found.keyed.group_by(found.on).agg(
+        pl.len().alias("devices"),
+        *([pl.col("check").n_unique().alias("checks")] if found.hashed else []),
+    )
+    if found.hashed and counts.get_column("checks").max() != 1:
+        found = distinct_firmware(fleet, exact=True)
+        counts = found.keyed.group_by(found.on).agg(pl.len().alias("devices"))
+    numbered = found.key_values.select(found.on).with_row_index("distinct")
+    per_key = numbered.join(counts, on=found.on, how="left", nulls_equal=True).sort("distinct")
+    tally = {e.value: 0 for e in DeviceExposure}
+    for key, devices in zip(found.keys.iter_rows(), per_key.get_column("devices"), strict=True):
+        kind = _device_exposure(resolve_key(index, fleet.mode, key), remedies)
+        tally[kind.value] += int(devices)
+    return tally
+
+
+def assess_impact(
+    engine: Engine, query: VulnerabilityQuery, fleet_path: Path | None = None
+) -> ImpactReport:
+    """Every exposed entry grouped by device model with OTA remediation; devices with a fleet."""
+    with transaction(engine) as conn:
+        stored = entries.load_all(conn)
+    index = FirmwareIndex(stored.values())
+    remedies = {model: ModelRemedies(graph, query) for model, graph in index.graphs.items()}
+    found = [m for model in sorted(index.graphs) if (m := assess_model(remedies[model]))]
+    # models with affected entries first; those of only unknown exposure after them
+    models = sorted(
+        found, key=lambda m: not any(x.exposure is Exposure.AFFECTED for x in m.entries)
+    )
+    exposed = [x for m in models for x in m.entries]
+    summary = {
+        "models": len(models),
+        "affected_entries": sum(x.exposure is Exposure.AFFECTED for x in exposed),
+        "affected_active": sum(
+            x.exposure is Exposure.AFFECTED and x.entry.is_active for x in exposed
+        ),
+        "affected_removed": sum(
+            x.exposure is Exposure.AFFECTED and not x.entry.is_active for x in exposed
+        ),
+        "affected_remediable": sum(
+            x.exposure is Exposure.AFFECTED and x.remediation.status is PathStatus.OK
+            for x in exposed
+        ),
+        "unknown_exposure_entries": sum(x.exposure is Exposure.UNKNOWN for x in exposed),
+    }
+    fleet = _count_fleet(fleet_path, index, remedies) if fleet_path is not None else None
+    return ImpactReport(query, models, fleet, summary)
