@@ -1,0 +1,146 @@
+"""`firpath impact`: exposed entries by device model, OTA remediation, fleet device counts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from firpath.cli.main import app
+from tests.integration.cpl_rows import row, write_cpl
+
+runner = CliRunner()
+
+SL, TI = "Silicon Labs", "Texas Instruments"
+ROWS = [
+    # model 0001: 101 (EmberZNet 6.7.8, affected) -> 102 (removed, 7.2) -> 103 (7.4, safe)
+    row("101", "01000000", zigbee_chipset_vendor=SL, zigbee_stack_version="EmberZNet 6.7.8"),
+    row(
+        "102",
+        "01000100",
+        "101",
+        status="removed",
+        zigbee_chipset_vendor=SL,
+        zigbee_stack_version="EmberZNet 7.2.1",
+    ),
+    row("103", "01000200", "101", zigbee_chipset_vendor=SL, zigbee_stack_version="EmberZNet 7.4.3"),
+    # model 0002: only affected builds -> no_path
+    row(
+        "201",
+        "02000000",
+        model_id="0002",
+        zigbee_chipset_vendor=SL,
+        zigbee_stack_version="EmberZNet 6.7.8",
+    ),
+    row(
+        "202",
+        "02000100",
+        "201",
+        model_id="0002",
+        zigbee_chipset_vendor=SL,
+        zigbee_stack_version="emberznet 6.7.9",
+    ),
+    # model 0003: legacy entry, ZigBee fields not provided -> unknown exposure
+    row("301", "03000000", "", model_id="0003", zigbee_chipset_vendor="", zigbee_stack_version=""),
+    # model 0004: another vendor, never listed
+    row(
+        "401",
+        "04000000",
+        model_id="0004",
+        zigbee_chipset_vendor=TI,
+        zigbee_stack_version="Z-Stack 3.0.2",
+    ),
+]
+
+
+@pytest.fixture
+def db(database_url: str, tmp_path: Path) -> str:
+    runner.invoke(app, ["--db", database_url, "init"])
+    result = runner.invoke(
+        app, ["--db", database_url, "import", str(write_cpl(tmp_path / "c.csv", ROWS))]
+    )
+    assert result.exit_code == 0, result.stderr
+    return database_url
+
+
+def impact(db: str, *args: str) -> dict[str, object]:
+    result = runner.invoke(app, ["--db", db, "impact", "--json", *args])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_affected_entries_are_grouped_by_model_with_remediation(db: str) -> None:
+    report = impact(db, "--chipset-vendor", "silicon*", "--stack-version", "EmberZNet 6.*")
+    models = {m["device_model"]: m for m in report["models"]}  # type: ignore[union-attr,index]
+    assert set(models) == {"1234/0001/0002", "1234/0002/0002", "1234/0003/0002"}
+    first = {e["cpl_entry_id"]: e for e in models["1234/0001/0002"]["entries"]}
+    assert set(first) == {"101"}
+    assert first["101"]["remediation"] == {
+        "status": "ok",
+        "target": "103",
+        "hops": 1,
+        "steps": ["103"],
+        "missing_data": [],
+    }
+    second = {e["cpl_entry_id"]: e for e in models["1234/0002/0002"]["entries"]}
+    assert {k: v["remediation"]["status"] for k, v in second.items()} == {
+        "201": "no_path",
+        "202": "no_path",
+    }
+    unknown = models["1234/0003/0002"]["entries"]
+    assert [(e["cpl_entry_id"], e["exposure"]) for e in unknown] == [("301", "unknown_exposure")]
+    assert report["summary"] == {
+        "models": 3,
+        "affected_entries": 3,
+        "affected_active": 3,
+        "affected_removed": 0,
+        "affected_remediable": 1,
+        "unknown_exposure_entries": 1,
+    }
+
+
+def test_removed_affected_entries_are_listed_too(db: str) -> None:
+    report = impact(db, "--stack-version", "*7.2*")
+    entries = [e for m in report["models"] for e in m["entries"]]  # type: ignore[union-attr]
+    assert [(e["cpl_entry_id"], e["status"]) for e in entries if e["exposure"] == "affected"] == [
+        ("102", "removed")
+    ]
+
+
+def test_fleet_devices_are_counted_by_exposure(db: str, tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet.csv"
+    pl.DataFrame(
+        {
+            "device_id": [f"d{i}" for i in range(7)],
+            "cpl_entry_id": ["101", "101", "201", "301", "401", "zzz", "103"],
+        }
+    ).write_csv(fleet)
+    report = impact(
+        db, "--chipset-vendor", SL, "--stack-version", "EmberZNet 6*", "--fleet", str(fleet)
+    )
+    assert report["fleet"] == {
+        "affected_remediable": 2,
+        "affected_no_path": 1,
+        "affected_incomplete_data": 0,
+        "unknown_exposure": 1,
+        "unaffected": 2,
+        "unknown_firmware": 1,
+        "ambiguous": 0,
+    }
+
+
+def test_human_output_names_models_and_remediation(db: str) -> None:
+    result = runner.invoke(
+        app, ["--db", db, "impact", "--chipset-vendor", "SILICON LABS", "--stack-version", "*6.7*"]
+    )
+    assert result.exit_code == 0
+    assert "1234/0001/0002" in result.stdout and "in 1 step" in result.stdout
+    assert "no_path" in result.stdout and "unknown" in result.stdout
+
+
+def test_a_query_needs_a_vendor_or_a_stack(db: str) -> None:
+    result = runner.invoke(app, ["--db", db, "impact"])
+    assert result.exit_code == 1 and "chipset vendor" in result.stderr
