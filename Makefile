@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/firpath --db $(DEMO_DB) demo
 	@echo "Try: $(BIN)/firpath --db $(DEMO_DB) entries --device-type ESME"
+	@echo "     $(BIN)/firpath --db $(DEMO_DB) path 10010 latest"
+	@echo "     $(BIN)/firpath --db $(DEMO_DB) impact --chipset-vendor 'silicon*' --stack-version 'EmberZNet 6.*'"
 	@echo "     $(BIN)/firpath --db $(DEMO_DB) export --format xlsx --out fir.xlsx"
 
 ## test-deps: what the tests need from the system (a PostgreSQL server)
@@ -36,6 +38,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_cpl.py
+	$(BIN)/python benchmarks/fleet_plan.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache firpath-demo.db*

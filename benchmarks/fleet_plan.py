@@ -193,6 +193,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000000,10000000,30000000")
     parser.add_argument("--layouts", default=",".join(LAYOUTS))
     parser.add_argument("--sample", type=int, default=20000)
+    parser.add_argument(
+        "--dir",
+        default="/dev/shm" if Path("/dev/shm").is_dir() else None,
+        help="work folder (default: tmpfs, so the figures measure firpath, not the disk)",
+    )
     parser.add_argument("--worker", nargs=3, metavar=("URL", "FLEET", "OUT"))
     args = parser.parse_args()
     if args.worker:
@@ -209,12 +214,13 @@ def main() -> int:
         "read s",
         "plan s",
         "ratio",
+        "of which write s",
         "peak GiB",
         "naive nx (est.) s",
         "speed-up",
     ):
         table.add_column(column, justify="right")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
         url = make_catalogue(folder)
         per_device: float | None = None
@@ -239,6 +245,7 @@ def main() -> int:
                     f"{result['read']:.2f}",
                     f"{result['plan']:.2f}",
                     f"{result['plan'] / result['read']:.2f}",
+                    f"{result['stages']['writing plan']:.2f}",
                     f"{result['peak_gib']:.2f}",
                     f"{naive:,.0f}",
                     f"{naive / result['plan']:,.0f}x",

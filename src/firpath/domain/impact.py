@@ -26,7 +26,8 @@ def wildcard(field: str, pattern: str) -> re.Pattern[str]:
     text = pattern.strip()
     if not text:
         raise FieldInvalid(field, pattern, "must not be empty (use * to match anything)")
-    return re.compile(".*".join(re.escape(part) for part in text.split("*")), re.IGNORECASE)
+    parts = (re.escape(part) for part in text.split("*"))
+    return re.compile(".*".join(parts), re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)

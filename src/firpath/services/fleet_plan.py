@@ -109,12 +109,28 @@ def _join_plans(
         .drop(fleet.key_columns)
         .with_columns(found.key_values.select(found.on))
     )
-    joined = found.keyed.join(
-        lookup, on=found.on, how="left", maintain_order="left", nulls_equal=True
-    )
+    joined = _attach(found.keyed, lookup, found.on)
     if found.collided(joined.get_column("lookup_row")):
         return _join_plans(fleet, planner, exact=True)
     return joined, lookup
+
+
+def _attach(keyed: pl.DataFrame, lookup: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """Each device's plan columns, in device order (a 64-bit key maps straight to its row)."""
+    if on != ["key"]:
+        return keyed.join(lookup, on=on, how="left", maintain_order="left", nulls_equal=True)
+    known = lookup.filter(pl.col("key").is_not_null())
+    null_rows = lookup.filter(pl.col("key").is_null()).get_column("lookup_row")
+    row = keyed.get_column("key").replace_strict(
+        known.get_column("key"),
+        known.get_column("lookup_row"),
+        default=null_rows[0] if len(null_rows) else None,
+        return_dtype=pl.UInt32,
+    )
+    plan_columns = [c for c in lookup.columns if c not in ("key", "lookup_row")]
+    return keyed.with_columns(
+        *(lookup.get_column(c).gather(row) for c in plan_columns), row.alias("lookup_row")
+    )
 
 
 def _summary(
