@@ -93,9 +93,12 @@ def test_every_device_gets_its_row_in_input_order(
     assert [m.device_model for m in summary.stranded_models] == ["1234/0001/0002", "1234/0009/0002"]
 
 
+@pytest.mark.parametrize("packed", [True, False], ids=["packed-key", "hashed-key"])
 def test_model_and_version_fleets_use_the_hash_only_when_builds_share_a_version(
-    cpl: Engine, tmp_path: Path
+    cpl: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, packed: bool
 ) -> None:
+    if not packed:  # as when the codes need more than 64 bits
+        monkeypatch.setattr(fleet_firmware, "_packed", lambda frame, columns: None)
     fleet = pl.DataFrame(
         {
             "Device ID": ["a", "b", "c", "d", "e"],
@@ -156,6 +159,7 @@ def test_a_hash_collision_falls_back_to_the_exact_join(
             return pl.lit(7, dtype=pl.UInt64).repeat_by(1).list.first()
         return real_key(columns, seed)
 
+    monkeypatch.setattr(fleet_firmware, "_packed", lambda frame, columns: None)  # hash path
     monkeypatch.setattr(fleet_firmware, "_key", colliding)
     out = tmp_path / "plan.csv"
     plan_fleet(cpl, path, out)

@@ -20,8 +20,8 @@ def resolve_key(index: FirmwareIndex, mode: FleetMode, key: Sequence[str | None]
 
 
 def _key(columns: Sequence[str], seed: int) -> pl.Expr:
-    """A 64-bit key per distinct firmware: the category code itself for one column (exact),
-    else a hash of the codes, checked afterwards by a second, independent hash."""
+    """A 64-bit hash of the category codes, checked afterwards by a second, independent hash
+    (used only when the codes do not pack exactly into 64 bits)."""
     if len(columns) == 1:
         return pl.col(columns[0]).to_physical().cast(pl.UInt64)
     return pl.struct(pl.col(c).to_physical() for c in columns).hash(seed)
@@ -45,13 +45,33 @@ class DistinctFirmware:
         return not bool((representative == self.keyed.get_column("check")).all())
 
 
+def _packed(frame: pl.DataFrame, columns: Sequence[str]) -> pl.Series | None:
+    """The category codes of the columns packed side by side into one exact 64-bit key,
+    or None when they need more than 64 bits (many distinct junk values)."""
+    codes = frame.select(pl.col(c).to_physical() for c in columns)
+    maxima: tuple[int | None, ...] = codes.max().row(0)
+    widths = [((top or 0) + 2).bit_length() for top in maxima]
+    if sum(widths) > 64:
+        return None
+    key = pl.lit(0, dtype=pl.UInt64)
+    for column, width in zip(columns, widths, strict=True):
+        # null -> 0, code c -> c + 1, so no two different rows share a key
+        field = (pl.col(column).cast(pl.UInt64) + 1).fill_null(0)
+        key = key * (1 << width) + field
+    return codes.select(key.alias("key")).get_column("key")
+
+
 def distinct_firmware(fleet: Fleet, *, exact: bool = False) -> DistinctFirmware:
     """Find each distinct firmware of a fleet (exact: by the columns themselves, no hashing)."""
     columns = list(fleet.key_columns)
-    hashed = not exact and len(columns) > 1
+    packed = None if exact else _packed(fleet.frame, columns)
+    hashed = not exact and packed is None and len(columns) > 1
     if exact:
         keyed = fleet.frame.select("device_id", *columns)
         on = columns
+    elif packed is not None:
+        keyed = fleet.frame.select("device_id").with_columns(packed)
+        on = ["key"]
     else:
         extra = [_key(columns, 23).alias("check")] if hashed else []
         keyed = fleet.frame.select("device_id", _key(columns, 11).alias("key"), *extra)
