@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Final
 
-from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput, NotFound, UnreadableFile
+from firpath.domain.errors import (
+    DatabaseNotReady,
+    FieldInvalid,
+    FirpathError,
+    InvalidInput,
+    NotFound,
+    StorageConflict,
+    UnreadableFile,
+    UnwritableFile,
+)
 
 EXIT_OK: Final = 0
 EXIT_ERROR: Final = 1
@@ -17,6 +26,9 @@ _TABLE: Final[tuple[tuple[type[FirpathError], int, int, str], ...]] = (
     (FieldInvalid, EXIT_ERROR, 422, "invalid_input"),
     (UnreadableFile, EXIT_ERROR, 422, "unreadable_file"),
     (NotFound, EXIT_NO_MATCH, 404, "not_found"),
+    (StorageConflict, EXIT_ERROR, 409, "conflict"),
+    (DatabaseNotReady, EXIT_ERROR, 503, "database_not_ready"),
+    (UnwritableFile, EXIT_ERROR, 500, "unwritable_file"),
 )
 
 
@@ -25,7 +37,7 @@ def classify(err: FirpathError) -> tuple[int, int, str]:
     for kind, exit_code, status, code in _TABLE:
         if isinstance(err, kind):
             return exit_code, status, code
-    return EXIT_ERROR, 409 if type(err).__name__ == "StorageConflict" else 400, "error"
+    return EXIT_ERROR, 400, "error"
 
 
 _STATUS_EXIT: Final = {

@@ -74,3 +74,11 @@ class NotFound(FirpathError):
 
 class UnwritableFile(FirpathError):
     """An output file that cannot be written."""
+
+
+class StorageConflict(FirpathError):
+    """The database refused a change (a concurrent change, or a constraint); nothing saved."""
+
+
+class DatabaseNotReady(FirpathError):
+    """The database cannot be used (not initialised, unreachable)."""

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from firpath.services.unit_of_work import DatabaseNotReady, transaction
+from firpath.domain.errors import DatabaseNotReady
+from firpath.services.unit_of_work import transaction
 from firpath.store import entries
 from firpath.store.migrate import current_revision, migrate
 

@@ -9,15 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from firpath.domain.errors import FirpathError
-
-
-class StorageConflict(FirpathError):
-    """The database refused a change (a concurrent change, or a constraint)."""
-
-
-class DatabaseNotReady(FirpathError):
-    """The database cannot be used (not initialised, unreachable)."""
+from firpath.domain.errors import DatabaseNotReady, StorageConflict
 
 
 @contextmanager
