@@ -29,20 +29,13 @@ def _key(columns: Sequence[str], seed: int) -> pl.Expr:
 
 @dataclass(frozen=True, slots=True)
 class DistinctFirmware:
-    """Devices keyed by firmware (`keyed`), and one text key row per distinct firmware."""
+    """Devices keyed by firmware (`keyed`), and one row per distinct firmware with its count."""
 
-    keyed: pl.DataFrame  # device_id, the key column(s) `on`, and `check` when hashed
+    keyed: pl.DataFrame  # device_id and the key column(s) `on`
     keys: pl.DataFrame  # the fleet's firmware columns as text, one row per distinct firmware
     on: list[str]  # the join columns, present in `keyed` and in `key_values`
     key_values: pl.DataFrame  # the `on` columns of each distinct firmware (same order as keys)
-    hashed: bool
-
-    def collided(self, lookup_row: pl.Series) -> bool:
-        """Whether two different firmware shared a hash key (devices joined to `lookup_row`)."""
-        if not self.hashed:
-            return False
-        representative = self.key_values.get_column("check").gather(lookup_row)
-        return not bool((representative == self.keyed.get_column("check")).all())
+    devices: pl.Series  # how many devices run each distinct firmware (same order as keys)
 
 
 def _packed(frame: pl.DataFrame, columns: Sequence[str]) -> pl.Series | None:
@@ -62,10 +55,15 @@ def _packed(frame: pl.DataFrame, columns: Sequence[str]) -> pl.Series | None:
 
 
 def distinct_firmware(fleet: Fleet, *, exact: bool = False) -> DistinctFirmware:
-    """Find each distinct firmware of a fleet (exact: by the columns themselves, no hashing)."""
+    """Each distinct firmware of a fleet once, with its device count.
+
+    The key is exact (category codes packed into 64 bits, or the columns themselves) or,
+    when the codes do not fit, a 64-bit hash proven free of collisions by a second,
+    independent hash; on a collision (about once in 10^10 fleets) the exact key is used.
+    """
     columns = list(fleet.key_columns)
     packed = None if exact else _packed(fleet.frame, columns)
-    hashed = not exact and packed is None and len(columns) > 1
+    extra: list[pl.Expr] = []
     if exact:
         keyed = fleet.frame.select("device_id", *columns)
         on = columns
@@ -73,10 +71,19 @@ def distinct_firmware(fleet: Fleet, *, exact: bool = False) -> DistinctFirmware:
         keyed = fleet.frame.select("device_id").with_columns(packed)
         on = ["key"]
     else:
-        extra = [_key(columns, 23).alias("check")] if hashed else []
-        keyed = fleet.frame.select("device_id", _key(columns, 11).alias("key"), *extra)
-        on = ["key"]
-    firsts = keyed.with_row_index("row").unique(subset=on, keep="first").get_column("row")
-    keys = fleet.frame.select(columns)[firsts].with_columns(pl.all().cast(pl.String))
-    carried = [*on, "check"] if hashed else on
-    return DistinctFirmware(keyed, keys, on, keyed.select(carried)[firsts], hashed)
+        keyed = fleet.frame.select("device_id", _key(columns, 11).alias("key"))
+        on, extra = ["key"], [_key(columns, 23).alias("check")]
+    grouped = (
+        fleet.frame.select(columns)
+        .with_columns(*(keyed.get_column(c) for c in on if c not in columns), *extra)
+        .group_by(on)
+        .agg(
+            *(pl.col(c).first() for c in columns if c not in on),
+            pl.len().alias("devices"),
+            *([pl.col("check").n_unique().alias("checks")] if extra else []),
+        )
+    )
+    if extra and grouped.get_column("checks").max() != 1:
+        return distinct_firmware(fleet, exact=True)
+    keys = grouped.select(pl.col(columns).cast(pl.String))
+    return DistinctFirmware(keyed, keys, on, grouped.select(on), grouped.get_column("devices"))

@@ -75,7 +75,7 @@ def plan_fleet(
         stored = entries.load_all(conn)
     planner = FleetPlanner(FirmwareIndex(stored.values()), target)
     stage(STAGES[2])
-    joined, lookup = _join_plans(fleet, planner, exact=False)
+    joined, lookup = _join_plans(fleet, planner)
     stage(STAGES[3])
     write_plan(
         joined.select(
@@ -88,59 +88,62 @@ def plan_fleet(
         ),
         out_path,
     )
-    return _summary(joined, lookup, fleet.mode, target)
+    return _summary(joined.height, lookup, fleet.mode, target)
 
 
-def _join_plans(
-    fleet: Fleet, planner: FleetPlanner, *, exact: bool
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Each device joined to the plan of its firmware; each distinct firmware planned once.
-
-    Fast path: join on a 64-bit key (category code, or a hash of the codes). A second,
-    independent hash then proves no two firmware shared a key; if they did (about once in
-    10^10 fleets), the exact join on the firmware columns is used instead.
-    """
-    found = distinct_firmware(fleet, exact=exact)
+def _join_plans(fleet: Fleet, planner: FleetPlanner) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each device with the plan of its firmware (each distinct firmware planned once), and
+    the per-firmware plans with their device counts."""
+    found = distinct_firmware(fleet)
     plans = [
         planner.for_match(resolve_key(planner.index, fleet.mode, k)) for k in found.keys.iter_rows()
     ]
     lookup = (
         _lookup(found.keys, plans)
         .drop(fleet.key_columns)
-        .with_columns(found.key_values.select(found.on))
+        .with_columns(*found.key_values.select(found.on).get_columns(), found.devices)
     )
-    joined = _attach(found.keyed, lookup, found.on)
-    if found.collided(joined.get_column("lookup_row")):
-        return _join_plans(fleet, planner, exact=True)
-    return joined, lookup
+    return _attach(found.keyed, lookup, found.on), lookup
+
+
+PLAN_FIELDS: Final = ("status", "current_entry_id", "target_entry_id", "hops", "steps")
+DENSE_LIMIT: Final = 1 << 24
 
 
 def _attach(keyed: pl.DataFrame, lookup: pl.DataFrame, on: list[str]) -> pl.DataFrame:
-    """Each device's plan columns, in device order (a 64-bit key maps straight to its row)."""
+    """Each device's plan columns and lookup row, in device order."""
     if on != ["key"]:
-        return keyed.join(lookup, on=on, how="left", maintain_order="left", nulls_equal=True)
+        return keyed.join(
+            lookup.select(*on, *PLAN_FIELDS, "lookup_row"),
+            on=on,
+            how="left",
+            maintain_order="left",
+            nulls_equal=True,
+        )
+    key = keyed.get_column("key")
     known = lookup.filter(pl.col("key").is_not_null())
     null_rows = lookup.filter(pl.col("key").is_null()).get_column("lookup_row")
-    row = keyed.get_column("key").replace_strict(
-        known.get_column("key"),
-        known.get_column("lookup_row"),
-        default=null_rows[0] if len(null_rows) else None,
-        return_dtype=pl.UInt32,
-    )
-    plan_columns = [c for c in lookup.columns if c not in ("key", "lookup_row")]
+    default = null_rows[0] if len(null_rows) else None
+    top = known.get_column("key").max()
+    if isinstance(top, int) and top < DENSE_LIMIT:  # small keys (category codes): an array
+        table = pl.Series([default] * (top + 1), dtype=pl.UInt32).scatter(
+            known.get_column("key").cast(pl.Int64), known.get_column("lookup_row")
+        )
+        row = table.gather(key).fill_null(default) if default is not None else table.gather(key)
+    else:
+        row = key.replace_strict(
+            known.get_column("key"),
+            known.get_column("lookup_row"),
+            default=default,
+            return_dtype=pl.UInt32,
+        )
     return keyed.with_columns(
-        *(lookup.get_column(c).gather(row) for c in plan_columns), row.alias("lookup_row")
+        *(lookup.get_column(c).gather(row) for c in PLAN_FIELDS), row.alias("lookup_row")
     )
 
 
-def _summary(
-    joined: pl.DataFrame, lookup: pl.DataFrame, mode: FleetMode, target: str
-) -> FleetSummary:
-    counts = (
-        joined.get_column("lookup_row")
-        .value_counts(name="devices")
-        .join(lookup.select("lookup_row", "status", "device_model"), on="lookup_row")
-    )
+def _summary(device_count: int, lookup: pl.DataFrame, mode: FleetMode, target: str) -> FleetSummary:
+    counts = lookup.select("status", "device_model", "devices")
     by_status = {s.value: 0 for s in DeviceStatus}
     for status, devices in counts.group_by("status").agg(pl.col("devices").sum()).iter_rows():
         by_status[status] = int(devices)
@@ -166,7 +169,7 @@ def _summary(
         .head(10)
     )
     return FleetSummary(
-        devices=joined.height,
+        devices=device_count,
         mode=mode.value,
         target=target,
         distinct_firmware=lookup.height,

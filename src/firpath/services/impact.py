@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-import polars as pl
 from sqlalchemy import Engine
 
 from firpath.domain.entry import DeviceModel
@@ -71,17 +70,8 @@ def _count_fleet(
 ) -> dict[str, int]:
     fleet = read_fleet(fleet_path)
     found = distinct_firmware(fleet)
-    counts = found.keyed.group_by(found.on).agg(
-        pl.len().alias("devices"),
-        *([pl.col("check").n_unique().alias("checks")] if found.hashed else []),
-    )
-    if found.hashed and counts.get_column("checks").max() != 1:
-        found = distinct_firmware(fleet, exact=True)
-        counts = found.keyed.group_by(found.on).agg(pl.len().alias("devices"))
-    numbered = found.key_values.select(found.on).with_row_index("distinct")
-    per_key = numbered.join(counts, on=found.on, how="left", nulls_equal=True).sort("distinct")
     tally = {e.value: 0 for e in DeviceExposure}
-    for key, devices in zip(found.keys.iter_rows(), per_key.get_column("devices"), strict=True):
+    for key, devices in zip(found.keys.iter_rows(), found.devices, strict=True):
         kind = _device_exposure(resolve_key(index, fleet.mode, key), remedies)
         tally[kind.value] += int(devices)
     return tally
