@@ -233,3 +233,31 @@ def test_cli_plan_prints_a_summary_and_json(database_url: str, tmp_path: Path) -
         app, ["--db", database_url, "plan", str(fleet), "--out", str(tmp_path / "no" / "p.csv")]
     )
     assert result.exit_code == 1 and "does not exist" in result.stderr
+
+
+def test_a_terminal_gets_a_progress_bar_through_every_stage(
+    cpl: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from firpath.cli import plan_commands
+    from firpath.services.fleet_plan import STAGES
+
+    screen = io.StringIO()
+    monkeypatch.setattr(plan_commands, "out", Console(file=screen, force_terminal=True, width=100))
+    path = tmp_path / "fleet.csv"
+    pl.DataFrame({"device_id": ["a"], "cpl_entry_id": ["101"]}).write_csv(path)
+    seen: list[str] = []
+    with plan_commands.stage_progress(True) as on_stage:
+        assert on_stage is not None
+
+        def record(name: str) -> None:
+            seen.append(name)
+            on_stage(name)
+
+        plan_fleet(cpl, path, tmp_path / "plan.csv", on_stage=record)
+    assert seen == list(STAGES)
+    drawn = screen.getvalue()
+    assert "━" in drawn and "done" in drawn
