@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import handles_errors, out, print_json
@@ -31,10 +32,10 @@ def demo(
     if out_file is not None:
         catalogue = demo_catalogue(entries, seed)
         write_file(out_file, render_cpl(catalogue.entries, fmt))
-        out.print(f"wrote {len(catalogue.entries)} demo entries to {out_file}")
+        out.print(f"wrote {len(catalogue.entries)} demo entries to {escape(str(out_file))}")
         return
     loaded = load_demo(settings(ctx).engine(), entries, seed, actor=cli_actor())
     if as_json:
         print_json({"database": settings(ctx).url, "entries": loaded})
         return
-    out.print(f"database ready, {loaded} demo entries loaded ({settings(ctx).url})")
+    out.print(f"database ready, {loaded} demo entries loaded ({escape(settings(ctx).url)})")

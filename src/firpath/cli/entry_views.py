@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.markup import escape
 from rich.table import Table
 
 from firpath.domain.entry import CplEntry
@@ -14,7 +15,7 @@ from firpath.services.registry import EntryDetail
 def version_text(entry: CplEntry) -> str:
     """Firmware version as name and hex, e.g. `2.10.3 (01020A03)`."""
     if entry.firmware_version_name:
-        return f"{entry.firmware_version_name} ({entry.firmware_version})"
+        return f"{escape(entry.firmware_version_name)} ({entry.firmware_version})"
     return entry.firmware_version
 
 
@@ -31,8 +32,8 @@ def upgrade_from_text(entry: CplEntry) -> str:
 def zigbee_text(entry: CplEntry) -> str:
     """The three ZigBee fields in one cell, 'not provided' where missing."""
     parts = [
-        entry.zigbee_chipset_vendor or "[yellow]vendor ?[/]",
-        entry.zigbee_stack_version or "[yellow]stack ?[/]",
+        escape(entry.zigbee_chipset_vendor or "") or "[yellow]vendor ?[/]",
+        escape(entry.zigbee_stack_version or "") or "[yellow]stack ?[/]",
         entry.zigbee_band.label if entry.zigbee_band else "[yellow]band ?[/]",
     ]
     return " / ".join(parts)
@@ -56,7 +57,7 @@ def entries_table(items: Sequence[CplEntry], title: str) -> Table:
         table.add_row(
             e.cpl_entry_id,
             e.device_type.value,
-            f"{e.manufacturer_name or ''} {e.device_model} {e.model_name or ''}".strip(),
+            escape(f"{e.manufacturer_name or ''} {e.device_model} {e.model_name or ''}".strip()),
             version_text(e),
             e.manufacturer_image_hash[:12] + "...",
             e.status.value if e.is_active else f"[red]{e.status.value}[/]",
@@ -73,22 +74,25 @@ def entry_panel(detail: EntryDetail) -> Table:
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     m = detail.manufacturer
-    contact = ", ".join(
-        x for x in ((m.contact_name, m.contact_email, m.contact_phone) if m else ()) if x
+    contact = escape(
+        ", ".join(x for x in ((m.contact_name, m.contact_email, m.contact_phone) if m else ()) if x)
     )
     rows: list[tuple[str, str]] = [
         ("device type", e.device_type.value),
-        ("manufacturer", f"{e.manufacturer_id} {e.manufacturer_name or ''}".strip()),
+        ("manufacturer", escape(f"{e.manufacturer_id} {e.manufacturer_name or ''}".strip())),
         ("manufacturer contact", contact or "[yellow]not provided[/]"),
-        ("model", f"{e.model_id} {e.model_name or ''}".strip()),
+        ("model", escape(f"{e.model_id} {e.model_name or ''}".strip())),
         ("hardware version", e.hardware_version),
         ("firmware version", version_text(e)),
         ("manufacturer image hash", e.manufacturer_image_hash),
         ("status", e.status.value),
         ("upgrade from", upgrade_from_text(e)),
         ("upgrade to", ", ".join(detail.upgrade_to) or "none on the CPL"),
-        ("ZigBee chipset vendor", e.zigbee_chipset_vendor or "[yellow]not provided[/]"),
-        ("ZigBee stack version", e.zigbee_stack_version or "[yellow]not provided[/]"),
+        (
+            "ZigBee chipset vendor",
+            escape(e.zigbee_chipset_vendor or "") or "[yellow]not provided[/]",
+        ),
+        ("ZigBee stack version", escape(e.zigbee_stack_version or "") or "[yellow]not provided[/]"),
         (
             "ZigBee band join option",
             f"{e.zigbee_band.label} ({e.zigbee_band.value})"
@@ -98,10 +102,10 @@ def entry_panel(detail: EntryDetail) -> Table:
         ("missing SECMP0231 data", ", ".join(e.missing_new_fields) or "none"),
         ("date added", e.date_added.isoformat() if e.date_added else ""),
         ("release date", e.release_date.isoformat() if e.release_date else ""),
-        ("release notes", e.release_notes or ""),
-        ("SMETS/CHTS version", e.smets_chts_version or ""),
-        ("GBCS version", e.gbcs_version or ""),
-        ("notes", e.notes or ""),
+        ("release notes", escape(e.release_notes or "")),
+        ("SMETS/CHTS version", escape(e.smets_chts_version or "")),
+        ("GBCS version", escape(e.gbcs_version or "")),
+        ("notes", escape(e.notes or "")),
     ]
     for name, value in rows:
         table.add_row(name, value)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
@@ -71,7 +72,8 @@ def remediation_text(x: ExposedEntry) -> str:
     """One cell: where the device can go, or why it cannot."""
     r = x.remediation
     if r.status is PathStatus.OK and r.target is not None:
-        return f"[green]{entry_label(r.target)} in {r.hops} step{'s' if r.hops != 1 else ''}[/]"
+        steps = f"{r.hops} step{'s' if r.hops != 1 else ''}"
+        return f"[green]{escape(entry_label(r.target))} in {steps}[/]"
     if r.status is PathStatus.INCOMPLETE_DATA:
         return f"[yellow]incomplete_data[/] (ask about {', '.join(r.missing_data[:5])})"
     return "[red]no_path[/] (site visit)"
@@ -80,7 +82,9 @@ def remediation_text(x: ExposedEntry) -> str:
 def model_table(m: ModelImpact) -> Table:
     """The exposed entries of one device model."""
     first = m.entries[0].entry
-    title = f"{m.device_model} {first.manufacturer_name or ''} {first.model_name or ''}".strip()
+    title = escape(
+        f"{m.device_model} {first.manufacturer_name or ''} {first.model_name or ''}".strip()
+    )
     table = Table(
         "CPL Entry ID",
         "firmware",
@@ -95,10 +99,10 @@ def model_table(m: ModelImpact) -> Table:
         e = x.entry
         table.add_row(
             e.cpl_entry_id,
-            f"{e.firmware_version_name or ''} ({e.firmware_version})".strip(),
+            escape(f"{e.firmware_version_name or ''} ({e.firmware_version})".strip()),
             e.status.value,
             "[red]affected[/]" if x.exposure is Exposure.AFFECTED else "[yellow]unknown[/]",
-            f"{e.zigbee_chipset_vendor or '?'} / {e.zigbee_stack_version or '?'}",
+            escape(f"{e.zigbee_chipset_vendor or '?'} / {e.zigbee_stack_version or '?'}"),
             remediation_text(x),
         )
     return table

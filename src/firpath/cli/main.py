@@ -6,6 +6,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from firpath import __version__
 from firpath.cli import entries_commands, manufacturer_commands
@@ -68,7 +69,7 @@ def main() -> None:
         if debug_enabled():
             raise
         err.print(
-            f"[bold red]internal error:[/] {type(error).__name__}: {error} "
+            f"[bold red]internal error:[/] {type(error).__name__}: {escape(str(error))} "
             "(set FIRPATH_DEBUG=1 for details and please report it)"
         )
         sys.exit(1)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import cli_actor, settings
@@ -38,7 +39,7 @@ def import_(
         print_json(asdict(report))
         return
     out.print(
-        f"{file.name}: {report.rows} rows: {report.created} new, {report.updated} updated, "
+        f"{escape(file.name)}: {report.rows} rows: {report.created} new, {report.updated} updated, "
         f"{report.unchanged} unchanged" + (" (dry run, nothing written)" if dry_run else "")
     )
 
@@ -56,7 +57,7 @@ def export(
         sys.stdout.flush()
         return
     write_file(out_file, content)
-    out.print(f"wrote {out_file}")
+    out.print(f"wrote {escape(str(out_file))}")
 
 
 @app.command("list")
@@ -71,9 +72,9 @@ def list_(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     for m in items:
         table.add_row(
             m.manufacturer_id,
-            m.manufacturer_name or "",
-            m.contact_name or "",
-            m.contact_email or "",
-            m.contact_phone or "",
+            *(
+                escape(v or "")
+                for v in (m.manufacturer_name, m.contact_name, m.contact_email, m.contact_phone)
+            ),
         )
     out.print(table)

@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput
@@ -48,16 +49,19 @@ def render_error(error: FirpathError, as_json: bool) -> int:
         print_json(error_document(error))
         return exit_code
     if isinstance(error, InvalidInput):
-        err.print(f"[bold red]error:[/] {error.summary}: {len(error.defects)} problem(s)")
+        err.print(f"[bold red]error:[/] {escape(error.summary)}: {len(error.defects)} problem(s)")
         table = Table("row", "column", "entry", "value", "problem", show_lines=False)
         for d in error.defects[:MAX_DEFECTS_SHOWN]:
             value = d.value if d.value is None or len(d.value) <= 40 else d.value[:37] + "..."
-            table.add_row(str(d.row or ""), d.field or "", d.entry_id or "", value or "", d.message)
+            table.add_row(
+                str(d.row or ""),
+                *(escape(x or "") for x in (d.field, d.entry_id, value, d.message)),
+            )
         err.print(table)
         if len(error.defects) > MAX_DEFECTS_SHOWN:
             err.print(f"... and {len(error.defects) - MAX_DEFECTS_SHOWN} more (use --json)")
         return exit_code
-    err.print(f"[bold red]error:[/] {error}", markup=True)
+    err.print(f"[bold red]error:[/] {escape(str(error))}")
     return exit_code
 
 

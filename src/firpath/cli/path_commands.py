@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
@@ -43,8 +44,10 @@ def render_path(answer: PathAnswer) -> None:
     """Numbered steps, or why there are none."""
     r = answer.result
     out.print(
-        f"From {entry_label(r.source)} to {entry_label(r.target)}, "
-        f"device model {r.source.device_model}"
+        escape(
+            f"From {entry_label(r.source)} to {entry_label(r.target)}, "
+            f"device model {r.source.device_model}"
+        )
     )
     colour = {
         PathStatus.OK: "green",
@@ -59,12 +62,12 @@ def render_path(answer: PathAnswer) -> None:
             table.add_row(
                 str(number),
                 entry.cpl_entry_id,
-                f"{entry.firmware_version_name or ''} ({entry.firmware_version})".strip(),
+                escape(f"{entry.firmware_version_name or ''} ({entry.firmware_version})".strip()),
                 entry.manufacturer_image_hash[:16] + "...",
                 entry.status.value,
             )
         out.print(table)
-    out.print(answer.reason)
+    out.print(escape(answer.reason))
 
 
 @handles_errors()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -62,8 +63,8 @@ def render_summary(summary: FleetSummary, out_file: Path) -> None:
             )
         out.print(worst)
     out.print(
-        f"wrote {out_file} ({summary.distinct_firmware:,} distinct firmware planned once each, "
-        f"target {summary.target})"
+        f"wrote {escape(str(out_file))} ({summary.distinct_firmware:,} distinct firmware "
+        f"planned once each, target {escape(summary.target)})"
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import handles_errors, out, print_json
@@ -51,7 +52,7 @@ def import_(
         return
     verb = "would import" if dry_run else "imported"
     out.print(
-        f"{report.source}: {verb} {report.rows} rows: {report.created} new, "
+        f"{escape(report.source)}: {verb} {report.rows} rows: {report.created} new, "
         f"{report.updated} updated, {report.unchanged} unchanged"
         + (" (dry run, nothing written)" if dry_run else "")
     )
@@ -74,4 +75,4 @@ def export(
         sys.stdout.flush()
         return
     write_file(out_file, content)
-    out.print(f"wrote {out_file} ({len(content):,} bytes)")
+    out.print(f"wrote {escape(str(out_file))} ({len(content):,} bytes)")
