@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_DB ?= sqlite:///firpath-demo.db
+DEMO_FILE := firpath-demo.db
+DEMO_DB ?= sqlite:///$(DEMO_FILE)
 
 .PHONY: run test lint typecheck unit integration bench test-deps clean
 
@@ -13,8 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: create .venv, install, load the demo CPL into SQLite and say how to use it
+## run: create .venv, install, load the demo CPL into a fresh SQLite file and say how to use it
 run: $(STAMP)
+	rm -f $(DEMO_FILE) $(DEMO_FILE)-wal $(DEMO_FILE)-shm
 	$(BIN)/firpath --db $(DEMO_DB) demo
 	@echo "Try: $(BIN)/firpath --db $(DEMO_DB) entries --device-type ESME"
 	@echo "     $(BIN)/firpath --db $(DEMO_DB) path 10010 latest"

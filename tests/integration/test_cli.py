@@ -159,3 +159,33 @@ def test_uninitialised_database_says_run_init(tmp_path: Path) -> None:
 def test_bad_database_url_is_an_error_not_a_traceback() -> None:
     code, _, err = firpath("mysql://x/y", "entries")
     assert code == 1 and "only sqlite and postgresql" in err
+
+
+def test_contacts_file_without_a_column_keeps_the_stored_values(db: str, tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "manufacturer_id,manufacturer_name,contact_name,contact_phone\n"
+        "1234,Northbridge Metering,Priya Shah,+44 20 7946 0000\n"
+    )
+    assert firpath(db, "manufacturers", "import", str(contacts))[0] == 0
+    contacts.write_text("manufacturer_id,contact_email\n1234,new@northbridge.example\n")
+    code, out, _ = firpath(db, "manufacturers", "import", str(contacts))
+    assert code == 0 and "1 updated" in out
+    code, out, _ = firpath(db, "manufacturers", "list", "--json")
+    assert json.loads(out)["manufacturers"] == [
+        {
+            "manufacturer_id": "1234",
+            "manufacturer_name": "Northbridge Metering",
+            "contact_name": "Priya Shah",
+            "contact_email": "new@northbridge.example",
+            "contact_phone": "+44 20 7946 0000",
+        }
+    ]
+
+
+def test_demo_refuses_a_database_that_has_entries(db: str, tmp_path: Path) -> None:
+    firpath(db, "import", str(write_cpl(tmp_path / "a.csv", [row("101", "01000000")])))
+    code, _, err = firpath(db, "demo")
+    assert code == 1 and "already holds 1 entries" in err
+    code, out, _ = firpath(db, "manufacturers", "list", "--json")
+    assert len(json.loads(out)["manufacturers"]) == 1  # nothing of the demo landed

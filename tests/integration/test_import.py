@@ -275,3 +275,29 @@ def test_unreadable_files_get_a_one_line_error(
         load(engine, path)
     assert "\n" not in str(caught.value)
     assert count(engine) == 0
+
+
+def test_json_entries_without_an_optional_key_keep_the_stored_value(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import json
+
+    from firpath.services.registry import export_cpl
+
+    load(
+        engine,
+        write_cpl(
+            tmp_path / "a.csv",
+            [row("101", "01000000", release_notes="Fixes"), row("102", "01000100", "101")],
+        ),
+    )
+    document = json.loads(export_cpl(engine, "json"))
+    first, second = document["entries"]
+    del first["release_notes"], first["release_date"]
+    second["release_notes"] = "New notes"
+    path = tmp_path / "partial.json"
+    path.write_text(json.dumps({"entries": [first, second]}))
+    report = load(engine, path)
+    assert (report.updated, report.unchanged) == (1, 1)  # type: ignore[attr-defined]
+    assert show_entry(engine, "101").entry.release_notes == "Fixes"
+    assert show_entry(engine, "102").entry.release_notes == "New notes"

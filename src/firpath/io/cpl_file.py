@@ -21,10 +21,10 @@ JSON_SCHEMA: Final = "firpath.cpl/1"
 
 @dataclass(frozen=True, slots=True)
 class CplRecords:
-    """The records of a CPL file (text by canonical column), with row numbers and columns."""
+    """The records of a CPL file with their row numbers: text by canonical column, holding
+    only the columns the file (or, in JSON, that entry) gives."""
 
     records: list[tuple[int, dict[str, str]]]
-    columns: frozenset[str]
     file_format: str
 
 
@@ -61,7 +61,7 @@ def _records_from_sheet(sheet: Sheet, fmt: str) -> CplRecords:
         records.append((number, dict(zip(columns, cells, strict=True))))
     if defects:
         raise InvalidInput(defects, "the CPL file's layout is wrong")
-    return CplRecords(records, header.present, fmt)
+    return CplRecords(records, fmt)
 
 
 def _json_text(key: str, value: Any, row: int, defects: list[Defect]) -> str:
@@ -114,12 +114,7 @@ def _read_json(path: Path, content: bytes) -> CplRecords:
         )
     if defects:
         raise InvalidInput(defects, "the JSON CPL file's layout is wrong (row = entry number)")
-    columns = (
-        frozenset(CPL_COLUMNS).union(*(r.keys() for _, r in records))
-        if records
-        else frozenset(CPL_COLUMNS)
-    )
-    return CplRecords(records, columns, "json")
+    return CplRecords(records, "json")
 
 
 def _rows(entries: Iterable[CplEntry]) -> Iterable[list[str]]:

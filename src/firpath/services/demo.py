@@ -1,4 +1,4 @@
-"""Loading the demo CPL: initialise the database and import the generated catalogue."""
+"""Loading the demo CPL into an empty database, in one transaction, through the import rules."""
 
 from __future__ import annotations
 
@@ -6,24 +6,40 @@ from typing import Final
 
 from sqlalchemy import Engine
 
+from firpath.domain.errors import FirpathError
 from firpath.samples.catalogue import demo_catalogue as demo_catalogue
 from firpath.services.database import initialise
-from firpath.services.import_cpl import import_entries
+from firpath.services.import_cpl import apply_cpl_records, entries_as_records
 from firpath.services.manufacturer_contacts import save_contacts
+from firpath.services.unit_of_work import transaction
+from firpath.store import entries as stored_entries
 
 DEMO_ENTRIES: Final = 1600
 
 
+class DatabaseNotEmpty(FirpathError):
+    """The demo loads only into a database without entries."""
+
+
 def load_demo(engine: Engine, entries: int = DEMO_ENTRIES, seed: int = 231, *, actor: str) -> int:
-    """Initialise the database and load the demo CPL through the import rules; returns its size."""
+    """Initialise the database and load the demo CPL (contacts and entries, all or nothing)."""
     initialise(engine)
     catalogue = demo_catalogue(entries, seed)
-    save_contacts(
-        engine,
-        catalogue.manufacturers,
-        rows=len(catalogue.manufacturers),
-        source="demo",
-        actor=actor,
-    )
-    import_entries(engine, catalogue.entries, source="demo", actor=actor)
+    with transaction(engine) as conn:
+        already = stored_entries.count_entries(conn)
+        if already:
+            raise DatabaseNotEmpty(
+                f"the database already holds {already} entries: the demo loads only into an "
+                "empty database (use another --db)"
+            )
+        save_contacts(
+            conn,
+            catalogue.manufacturers,
+            rows=len(catalogue.manufacturers),
+            source="demo",
+            actor=actor,
+        )
+        apply_cpl_records(
+            conn, entries_as_records(catalogue.entries), source="demo", actor=actor, dry_run=False
+        )
     return len(catalogue.entries)

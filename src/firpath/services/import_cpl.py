@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,20 +49,24 @@ def import_cpl_file(
     return import_cpl_records(engine, records, source=path.name, actor=actor, dry_run=dry_run)
 
 
+def entries_as_records(items: list[CplEntry]) -> CplRecords:
+    """Entries built in memory (the demo data) as records, to go through the same rules."""
+    return CplRecords([(i, entry_to_record(e)) for i, e in enumerate(items, start=1)], "memory")
+
+
 def import_entries(
     engine: Engine, items: list[CplEntry], *, source: str, actor: str
 ) -> ImportReport:
-    """Import entries built in memory (the demo data) through the same rules as a file."""
-    records = CplRecords(
-        [(i, entry_to_record(e)) for i, e in enumerate(items, start=1)],
-        frozenset(entry_to_record(items[0])) if items else frozenset(),
-        "memory",
-    )
+    """Import entries built in memory through the same rules as a file."""
+    records = entries_as_records(items)
     return import_cpl_records(engine, records, source=source, actor=actor, dry_run=False)
 
 
-def _parse(records: CplRecords) -> tuple[list[tuple[int, CplEntry]], set[str], list[Defect]]:
-    parsed: list[tuple[int, CplEntry]] = []
+Parsed = list[tuple[int, CplEntry, Container[str]]]  # row, entry, the fields its record gave
+
+
+def _parse(records: CplRecords) -> tuple[Parsed, set[str], list[Defect]]:
+    parsed: Parsed = []
     failed_ids: set[str] = set()
     defects: list[Defect] = []
     for row, record in records.records:
@@ -70,31 +75,27 @@ def _parse(records: CplRecords) -> tuple[list[tuple[int, CplEntry]], set[str], l
             defects += problems
             failed_ids.add(record.get("cpl_entry_id", "").strip().upper())
         else:
-            parsed.append((row, entry))
+            parsed.append((row, entry, record))
     ids = [(row, record.get("cpl_entry_id", "").strip().upper()) for row, record in records.records]
     defects += check_unique_ids([(row, eid) for row, eid in ids if eid])
     return parsed, failed_ids, defects
 
 
-def _keep_absent_columns(entry: CplEntry, stored: CplEntry, present: frozenset[str]) -> CplEntry:
-    """Optional columns missing from the file keep their stored values on update."""
+def _keep_absent_columns(entry: CplEntry, stored: CplEntry, present: Container[str]) -> CplEntry:
+    """Optional columns a record does not have keep their stored values on update."""
     absent = {c: getattr(stored, c) for c in CPL_OPTIONAL_COLUMNS if c not in present}
     return dataclasses.replace(entry, **absent) if absent else entry
 
 
-def _plan(
-    parsed: list[tuple[int, CplEntry]], existing: dict[str, CplEntry], present: frozenset[str]
-) -> _Plan:
+def _plan(merged: list[CplEntry], existing: dict[str, CplEntry]) -> _Plan:
     new: list[CplEntry] = []
     changed: list[tuple[CplEntry, CplEntry]] = []
     unchanged = 0
-    for _, entry in parsed:
+    for entry in merged:
         stored = existing.get(entry.cpl_entry_id)
         if stored is None:
             new.append(entry)
-            continue
-        entry = _keep_absent_columns(entry, stored, present)
-        if entry == stored:
+        elif entry == stored:
             unchanged += 1
         else:
             changed.append((stored, entry))
@@ -117,54 +118,64 @@ def import_cpl_records(
     engine: Engine, records: CplRecords, *, source: str, actor: str, dry_run: bool
 ) -> ImportReport:
     """Validate records against every rule and the stored CPL, then apply them in one go."""
-    parsed, failed_ids, defects = _parse(records)
     with transaction(engine) as conn:
-        existing = entries.load_all(conn)
-        universe = dict(existing)
-        rows: dict[str, int] = {}
-        for row, entry in parsed:
-            stored = existing.get(entry.cpl_entry_id)
-            if stored is not None:
-                entry = _keep_absent_columns(entry, stored, records.columns)
-            universe[entry.cpl_entry_id] = entry
-            rows[entry.cpl_entry_id] = row
-            defects += check_entry(entry, row)
-        for failed in failed_ids:
-            universe.pop(failed, None)
-        defects += check_catalogue(universe, rows, unresolved=failed_ids)
-        if defects:
-            defects.sort(key=lambda d: (d.row or 0, d.field or ""))
-            raise InvalidInput(defects, f"{source}: nothing imported")
-        plan = _plan(parsed, existing, records.columns)
-        report = ImportReport(
-            source=source,
-            file_format=records.file_format,
-            rows=len(records.records),
-            created=len(plan.new),
-            updated=len(plan.changed),
-            unchanged=plan.unchanged,
-            dry_run=dry_run,
-            batch_id=None,
+        return apply_cpl_records(conn, records, source=source, actor=actor, dry_run=dry_run)
+
+
+def apply_cpl_records(
+    conn: Connection, records: CplRecords, *, source: str, actor: str, dry_run: bool
+) -> ImportReport:
+    """`import_cpl_records` within the caller's transaction (raises before writing anything)."""
+    parsed, failed_ids, defects = _parse(records)
+    existing = entries.load_all(conn)
+    universe = dict(existing)
+    rows: dict[str, int] = {}
+    merged: list[CplEntry] = []
+    for row, parsed_entry, present in parsed:
+        stored = existing.get(parsed_entry.cpl_entry_id)
+        entry = (
+            parsed_entry if stored is None else _keep_absent_columns(parsed_entry, stored, present)
         )
-        if dry_run or (not plan.new and not plan.changed):
-            return report
-        at = now()
-        batch = audit.open_batch(conn, actor=actor, action="import", source=source, at=at)
-        made = _add_manufacturers(conn, plan.new)
-        entries.insert_entries(conn, plan.new)
-        entries.update_entries(conn, [after for _, after in plan.changed])
-        audit.append(
-            conn,
-            made
-            + [audit.AuditRecord("cpl_entry", e.cpl_entry_id, "create") for e in plan.new]
-            + [_audit_change(b, a) for b, a in plan.changed],
-            actor=actor,
-            at=at,
-            batch_id=batch,
-        )
-        summary = {"created": report.created, "updated": report.updated, "rows": report.rows}
-        audit.close_batch(conn, batch, summary)
-        return dataclasses.replace(report, batch_id=batch)
+        merged.append(entry)
+        universe[entry.cpl_entry_id] = entry
+        rows[entry.cpl_entry_id] = row
+        defects += check_entry(entry, row)
+    for failed in failed_ids:
+        universe.pop(failed, None)
+    defects += check_catalogue(universe, rows, unresolved=failed_ids)
+    if defects:
+        defects.sort(key=lambda d: (d.row or 0, d.field or ""))
+        raise InvalidInput(defects, f"{source}: nothing imported")
+    plan = _plan(merged, existing)
+    report = ImportReport(
+        source=source,
+        file_format=records.file_format,
+        rows=len(records.records),
+        created=len(plan.new),
+        updated=len(plan.changed),
+        unchanged=plan.unchanged,
+        dry_run=dry_run,
+        batch_id=None,
+    )
+    if dry_run or (not plan.new and not plan.changed):
+        return report
+    at = now()
+    batch = audit.open_batch(conn, actor=actor, action="import", source=source, at=at)
+    made = _add_manufacturers(conn, plan.new)
+    entries.insert_entries(conn, plan.new)
+    entries.update_entries(conn, [after for _, after in plan.changed])
+    audit.append(
+        conn,
+        made
+        + [audit.AuditRecord("cpl_entry", e.cpl_entry_id, "create") for e in plan.new]
+        + [_audit_change(b, a) for b, a in plan.changed],
+        actor=actor,
+        at=at,
+        batch_id=batch,
+    )
+    summary = {"created": report.created, "updated": report.updated, "rows": report.rows}
+    audit.close_batch(conn, batch, summary)
+    return dataclasses.replace(report, batch_id=batch)
 
 
 def _add_manufacturers(conn: Connection, new: list[CplEntry]) -> list[audit.AuditRecord]:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from firpath.domain.errors import Defect, InvalidInput
-from firpath.domain.manufacturer import Manufacturer, manufacturer_from_record
+from firpath.domain.manufacturer import (
+    MANUFACTURER_FIELDS,
+    Manufacturer,
+    manufacturer_from_record,
+)
 from firpath.io.manufacturer_file import read_manufacturers, render_manufacturers
 from firpath.services.unit_of_work import now, transaction
 from firpath.store import audit, manufacturers
@@ -52,60 +58,78 @@ def import_contacts(
         parsed.append(item)
     if defects:
         raise InvalidInput(defects, f"{path.name}: nothing imported")
-    return save_contacts(
-        engine, parsed, rows=len(records), source=path.name, actor=actor, dry_run=dry_run
-    )
+    present = records[0][1].keys() if records else frozenset()
+    with transaction(engine) as conn:
+        return save_contacts(
+            conn,
+            parsed,
+            present=present,
+            rows=len(records),
+            source=path.name,
+            actor=actor,
+            dry_run=dry_run,
+        )
+
+
+def _keep_absent(item: Manufacturer, stored: Manufacturer, present: Container[str]) -> Manufacturer:
+    """Fields the file has no column for keep their stored values."""
+    kept = {f: getattr(stored, f) for f in MANUFACTURER_FIELDS if f not in present}
+    return dataclasses.replace(item, **kept) if kept else item
 
 
 def save_contacts(
-    engine: Engine,
-    parsed: list[Manufacturer],
+    conn: Connection,
+    items: list[Manufacturer],
     *,
+    present: Container[str] = MANUFACTURER_FIELDS,
     rows: int,
     source: str,
     actor: str,
     dry_run: bool = False,
 ) -> ContactsReport:
-    """Add or update validated manufacturers in one audited transaction."""
-    with transaction(engine) as conn:
-        known = manufacturers.load_all(conn)
-        new = [m for m in parsed if m.manufacturer_id not in known]
-        changed = [
-            (known[m.manufacturer_id], m)
-            for m in parsed
-            if m.manufacturer_id in known and known[m.manufacturer_id] != m
-        ]
-        report = ContactsReport(
-            rows, len(new), len(changed), len(parsed) - len(new) - len(changed), dry_run
-        )
-        if dry_run or (not new and not changed):
-            return report
-        at = now()
-        batch = audit.open_batch(conn, actor=actor, action="import_contacts", source=source, at=at)
-        manufacturers.insert(conn, new)
-        manufacturers.update_all(conn, [after for _, after in changed])
-        audit.append(
-            conn,
-            [
-                audit.AuditRecord("manufacturer", m.manufacturer_id, "create", after=m.as_dict())
-                for m in new
-            ]
-            + [
-                audit.AuditRecord(
-                    "manufacturer",
-                    a.manufacturer_id,
-                    "update",
-                    before=b.as_dict(),
-                    after=a.as_dict(),
-                )
-                for b, a in changed
-            ],
-            actor=actor,
-            at=at,
-            batch_id=batch,
-        )
-        audit.close_batch(conn, batch, {"created": len(new), "updated": len(changed)})
+    """Add or update validated manufacturers, audited, in the caller's transaction."""
+    known = manufacturers.load_all(conn)
+    parsed = [
+        _keep_absent(m, known[m.manufacturer_id], present) if m.manufacturer_id in known else m
+        for m in items
+    ]
+    new = [m for m in parsed if m.manufacturer_id not in known]
+    changed = [
+        (known[m.manufacturer_id], m)
+        for m in parsed
+        if m.manufacturer_id in known and known[m.manufacturer_id] != m
+    ]
+    report = ContactsReport(
+        rows, len(new), len(changed), len(parsed) - len(new) - len(changed), dry_run
+    )
+    if dry_run or (not new and not changed):
         return report
+    at = now()
+    batch = audit.open_batch(conn, actor=actor, action="import_contacts", source=source, at=at)
+    manufacturers.insert(conn, new)
+    manufacturers.update_all(conn, [after for _, after in changed])
+    audit.append(
+        conn,
+        [
+            audit.AuditRecord("manufacturer", m.manufacturer_id, "create", after=m.as_dict())
+            for m in new
+        ]
+        + [
+            audit.AuditRecord(
+                "manufacturer",
+                a.manufacturer_id,
+                "update",
+                before=b.as_dict(),
+                after=a.as_dict(),
+            )
+            for b, a in changed
+        ],
+        actor=actor,
+        at=at,
+        batch_id=batch,
+    )
+    audit.close_batch(conn, batch, {"created": len(new), "updated": len(changed)})
+    return report
 
 
 def list_manufacturers(engine: Engine) -> list[Manufacturer]:
