@@ -66,3 +66,19 @@ def test_csv_export_keeps_na_and_not_provided_apart(demo_engine: Engine) -> None
     column = lines[0].split(",").index("upgrade_from")
     values = {line.split(",")[column] for line in lines[1:]}
     assert "N/A" in values and "" in values
+
+
+def test_xlsx_keeps_text_that_looks_like_a_formula(engine: Engine, tmp_path: Path) -> None:
+    from tests.integration.cpl_rows import row, write_cpl
+
+    rows = [row("101", "01000000", notes="=1+1", release_notes='=HYPERLINK("x")')]
+    import_cpl_file(engine, write_cpl(tmp_path / "a.csv", rows), actor="t")
+    path = tmp_path / "fir.xlsx"
+    path.write_bytes(export_cpl(engine, "xlsx"))
+    fresh = open_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    initialise(fresh)
+    import_cpl_file(fresh, path, actor="t")
+    document = json.loads(export_cpl(fresh, "json"))
+    assert document["entries"][0]["notes"] == "=1+1"
+    assert document["entries"][0]["release_notes"] == '=HYPERLINK("x")'
+    fresh.dispose()

@@ -301,3 +301,26 @@ def test_json_entries_without_an_optional_key_keep_the_stored_value(
     assert (report.updated, report.unchanged) == (1, 1)  # type: ignore[attr-defined]
     assert show_entry(engine, "101").entry.release_notes == "Fixes"
     assert show_entry(engine, "102").entry.release_notes == "New notes"
+
+
+def test_two_entries_may_swap_builds_in_one_import(engine: Engine, tmp_path: Path) -> None:
+    first, second = row("101", "01000000"), row("102", "01000100", "101")
+    load(engine, write_cpl(tmp_path / "a.csv", [first, second]))
+    swapped = [
+        dict(
+            first,
+            firmware_version=second["firmware_version"],
+            manufacturer_image_hash=second["manufacturer_image_hash"],
+        ),
+        dict(
+            second,
+            firmware_version=first["firmware_version"],
+            manufacturer_image_hash=first["manufacturer_image_hash"],
+        ),
+    ]
+    report = load(engine, write_cpl(tmp_path / "b.csv", swapped))
+    assert report.updated == 2  # type: ignore[attr-defined]
+    assert show_entry(engine, "101").entry.firmware_version == "01000100"
+    assert show_entry(engine, "102").entry.manufacturer_image_hash == (
+        first["manufacturer_image_hash"].upper()
+    )

@@ -148,12 +148,23 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[str]], title: str) -> bytes:
     """An XLSX workbook with one sheet of text cells (ids stay text, never numbers)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     sheet.append(list(header))
+
+    def cell(value: str) -> object:
+        if not value:
+            return None
+        if value.startswith("="):  # text, never a formula (it would be lost or evaluated)
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"
+            return text
+        return value
+
     for row in rows:
-        sheet.append([v if v != "" else None for v in row])
+        sheet.append([cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -147,10 +147,23 @@ def insert_entries(conn: Connection, entries: Sequence[CplEntry]) -> None:
     bulk_insert(conn, upgrade_edges, EDGE_COLUMNS, edge_rows(entries))
 
 
-def update_entries(conn: Connection, entries: Sequence[CplEntry]) -> None:
-    """Overwrite stored entries (same IDs) and replace their upgrade edges."""
+def update_entries(
+    conn: Connection, entries: Sequence[CplEntry], rekeyed: Collection[str] = ()
+) -> None:
+    """Overwrite stored entries (same IDs) and replace their upgrade edges.
+
+    `rekeyed` names entries whose build (device model, version, hash) changes: they first
+    get a temporary hash, so builds may swap between entries within one update.
+    """
     if not entries:
         return
+    if rekeyed:
+        conn.execute(
+            update(cpl_entries)
+            .where(cpl_entries.c.cpl_entry_id == bindparam("b_id"))
+            .values(manufacturer_image_hash=bindparam("parked")),
+            [{"b_id": eid, "parked": f"~{i}"} for i, eid in enumerate(rekeyed)],
+        )
     rows = []
     for e in entries:
         row = entry_row(e)
