@@ -344,14 +344,14 @@ REMEDIATIONS = [
         (),
         id="an-unknown-exposure-entry-is-remediated-too",
     ),
-    # unknown exposure is no fix
+    # unknown exposure is no fix, but it may be one: ask for its ZigBee data
     pytest.param(
         ("1 <- N/A | affected", "2 <- 1 | unknown", "3 <- 2 | unknown"),
         "1",
-        NO_PATH,
+        INCOMPLETE,
         (),
-        (),
-        id="only-unknown-exposure-successors-are-no-remedy",
+        ("2", "3"),
+        id="reachable-unknown-exposure-entries-make-it-incomplete",
     ),
     pytest.param(
         ("1 <- N/A | affected", "2 <- 1 | unknown", "3 <- 2 | fixed"),
@@ -372,10 +372,26 @@ REMEDIATIONS = [
     pytest.param(
         ("1 <- N/A | affected", "2 <- ? | unknown"),
         "1",
+        INCOMPLETE,
+        (),
+        ("2",),
+        id="an-unknown-exposure-entry-with-unknown-upgrade-from-is-asked",
+    ),
+    pytest.param(
+        ("1 <- N/A | affected", "2 <- N/A | unknown"),
+        "1",
         NO_PATH,
         (),
         (),
-        id="unknown-data-on-an-unknown-exposure-entry-is-not-asked",
+        id="an-unreachable-unknown-exposure-base-is-no-remedy",
+    ),
+    pytest.param(
+        ("1 <- ? | unknown", "2 <- N/A | affected"),
+        "1",
+        NO_PATH,
+        (),
+        (),
+        id="an-unknown-exposure-start-is-not-asked-about-itself",
     ),
     # incomplete_data: whom to ask
     pytest.param(
@@ -736,13 +752,25 @@ class BruteForce:
         lengths = [len(p) for fix in self.fixes if fix != source for p in self.paths(source, fix)]
         return min(lengths, default=None)
 
-    def whom_to_ask(self) -> set[str]:
-        """Active entries with unknown upgrade-from that are, or reach, an unaffected one."""
-        return {
+    def whom_to_ask(self, source: str) -> set[str]:
+        """For a device on `source` with no fix in reach: active entries of unknown exposure it
+        can reach, and active entries other than it with unknown upgrade-from that are, or
+        reach, a possibly unaffected active entry other than it."""
+        maybe = {
+            eid
+            for eid, s in self.specs.items()
+            if s.active and self.exposure[eid] != "affected" and eid != source
+        }
+        unknown_in_reach = {p for p in maybe if self.reaches(source, p)}
+        upgrade_unknown = {
             u
             for u, s in self.specs.items()
-            if s.active and s.upgrade_from is None and any(self.reaches(u, f) for f in self.fixes)
+            if u != source
+            and s.active
+            and s.upgrade_from is None
+            and (u in maybe or any(self.reaches(u, p) for p in maybe))
         }
+        return unknown_in_reach | upgrade_unknown
 
 
 def id_order(eid: str) -> tuple[bool, int, str]:
@@ -759,10 +787,10 @@ def test_every_remediation_matches_a_brute_force_search(
     remedies = ModelRemedies(graph, VulnerabilityQuery(vendor, stack))
     brute = BruteForce(specs, vendor, stack)
     assert {eid: e.value for eid, e in remedies.exposure.items()} == brute.exposure
-    ask = brute.whom_to_ask()
     for source, exposure in brute.exposure.items():
         if exposure == "unaffected":
             continue
+        ask = brute.whom_to_ask(source)
         result = remedies.remediation(source)
         event(result.status.value)
         shortest = brute.fewest_steps(source)

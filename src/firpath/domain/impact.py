@@ -99,51 +99,76 @@ class ModelImpact:
 
 
 class ModelRemedies:
-    """Fewest-step routes from any entry of a model to its nearest unaffected active entry."""
+    """Fewest-step routes from any entry of a model to its nearest unaffected active entry.
+
+    When none is reachable, the answer is `incomplete_data` if missing data could hide a
+    remedy: an active entry of unknown exposure the device can reach (it may be unaffected:
+    ask for its ZigBee data), or an active entry with *upgrade from* not provided that is, or
+    leads to, a possibly unaffected entry (ask which firmware may be upgraded to it).
+    """
 
     def __init__(self, graph: ModelGraph, query: VulnerabilityQuery) -> None:
         self.graph = graph
         self.exposure = {eid: query.exposure(e) for eid, e in graph.entries.items()}
-        safe = [
-            eid
-            for eid, e in graph.entries.items()
-            if e.is_active and self.exposure[eid] is Exposure.UNAFFECTED
-        ]
-        # Backwards from every safe entry at once: hops[x] = steps from x to its nearest one.
-        self.hops: dict[str, int] = dict.fromkeys(safe, 0)
-        self.next_hop: dict[str, str] = {}
-        queue = deque(sorted(safe, key=entry_id_order))
+        active = {eid for eid, e in graph.entries.items() if e.is_active}
+        safe = sorted(
+            (eid for eid in active if self.exposure[eid] is Exposure.UNAFFECTED),
+            key=entry_id_order,
+        )
+        self.possibly_safe = frozenset(
+            eid for eid in active if self.exposure[eid] is not Exposure.AFFECTED
+        )
+        self.hops, self.next_hop = self._backwards(safe)
+
+    def _backwards(self, sources: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+        """Steps from every entry to its nearest source; a removed entry is never passed."""
+        hops: dict[str, int] = dict.fromkeys(sources, 0)
+        next_hop: dict[str, str] = {}
+        queue = deque(sources)
         while queue:
             node = queue.popleft()
-            if not graph.entries[node].is_active:
+            if not self.graph.entries[node].is_active:
                 continue
-            for pred in graph.predecessors[node]:
-                if pred not in self.hops:
-                    self.hops[pred] = self.hops[node] + 1
-                    self.next_hop[pred] = node
+            for pred in self.graph.predecessors[node]:
+                if pred not in hops:
+                    hops[pred] = hops[node] + 1
+                    next_hop[pred] = node
                     queue.append(pred)
-        self.missing = tuple(
-            sorted(
-                (
-                    eid
-                    for eid in self.hops
-                    if graph.entries[eid].is_active and not graph.entries[eid].upgrade_from.is_known
-                ),
-                key=entry_id_order,
-            )
-        )
+        return hops, next_hop
+
+    def _forwards(self, start: str) -> set[str]:
+        """Entries reachable from `start` in one step or more, every step active."""
+        seen: set[str] = set()
+        queue = deque([start])
+        while queue:
+            for nxt in self.graph.successors.get(queue.popleft(), ()):
+                if nxt not in seen and self.graph.entries[nxt].is_active:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
 
     def remediation(self, entry_id: str) -> Remediation:
         """The nearest unaffected active entry reachable from `entry_id`, or why there is none."""
-        if entry_id in self.hops and self.hops[entry_id] > 0:
+        if self.hops.get(entry_id, 0) > 0:
             steps: list[CplEntry] = []
             node = entry_id
             while node in self.next_hop:
                 node = self.next_hop[node]
                 steps.append(self.graph.entries[node])
             return Remediation(PathStatus.OK, steps[-1], tuple(steps))
-        if self.missing:
-            return Remediation(PathStatus.INCOMPLETE_DATA, missing_data=self.missing)
+        targets = sorted(self.possibly_safe - {entry_id}, key=entry_id_order)
+        leads_to_target, _ = self._backwards(targets)
+        ask_upgrade_from = {
+            eid
+            for eid in leads_to_target
+            if eid != entry_id
+            and self.graph.entries[eid].is_active
+            and not self.graph.entries[eid].upgrade_from.is_known
+        }
+        ask_exposure = self._forwards(entry_id) & (self.possibly_safe - {entry_id})
+        missing = tuple(sorted(ask_upgrade_from | ask_exposure, key=entry_id_order))
+        if missing:
+            return Remediation(PathStatus.INCOMPLETE_DATA, missing_data=missing)
         return Remediation(PathStatus.NO_PATH)
 
 
