@@ -189,3 +189,56 @@ def test_demo_refuses_a_database_that_has_entries(db: str, tmp_path: Path) -> No
     assert code == 1 and "already holds 1 entries" in err
     code, out, _ = firpath(db, "manufacturers", "list", "--json")
     assert len(json.loads(out)["manufacturers"]) == 1  # nothing of the demo landed
+
+
+def run_main(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "firpath.cli.main", *args], capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "--format", "pdf"),
+        ("plan", "fleet.csv"),
+        ("no-such-command",),
+        ("entries", "--limit", "0"),
+        ("entries", "--limit", "9223372036854775807"),
+    ],
+)
+def test_usage_errors_exit_1_with_a_message(tmp_path: Path, args: tuple[str, ...]) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    assert run_main("--db", url, "init").returncode == 0
+    done = run_main("--db", url, *args)
+    assert done.returncode == 1
+    assert done.stderr.strip() and "Traceback" not in done.stderr
+
+
+def test_free_text_search_treats_percent_and_underscore_literally(db: str, tmp_path: Path) -> None:
+    rows = [row("101", "01000000", notes="50% off"), row("102", "01000100", "101", notes="plain")]
+    firpath(db, "import", str(write_cpl(tmp_path / "a.csv", rows)))
+
+    def found(text: str) -> list[str]:
+        _, out, _ = firpath(db, "entries", "--json", "--text", text)
+        return [e["cpl_entry_id"] for e in json.loads(out)["entries"]]
+
+    assert found("%") == ["101"]
+    assert found("_") == []
+    assert found("50% OFF") == ["101"]
+
+
+def test_a_file_that_is_not_a_database_is_an_error_not_a_bug(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(bytes(range(256)) * 40)
+    for args in (("init",), ("path", "1")):
+        done = run_main("--db", f"sqlite:///{junk}", *args)
+        assert done.returncode == 1
+        assert "internal error" not in done.stderr and "database" in done.stderr
+
+
+def test_reading_a_missing_sqlite_file_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.db"
+    code, _, err = firpath(f"sqlite:///{missing}", "entries")
+    assert code == 1 and "firpath init" in err
+    assert not missing.exists()

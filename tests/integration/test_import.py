@@ -324,3 +324,12 @@ def test_two_entries_may_swap_builds_in_one_import(engine: Engine, tmp_path: Pat
     assert show_entry(engine, "102").entry.manufacturer_image_hash == (
         first["manufacturer_image_hash"].upper()
     )
+
+
+def test_an_empty_last_header_cell_from_a_spreadsheet_is_ignored(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = write_cpl(tmp_path / "a.csv", [row("101", "01000000")])
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",", lines[1] + ","]) + "\n")
+    assert load(engine, path).created == 1  # type: ignore[attr-defined]

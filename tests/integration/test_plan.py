@@ -261,3 +261,13 @@ def test_a_terminal_gets_a_progress_bar_through_every_stage(
     assert seen == list(STAGES)
     drawn = screen.getvalue()
     assert "━" in drawn and "done" in drawn
+
+
+def test_the_plan_may_not_overwrite_the_fleet(cpl: Engine, tmp_path: Path) -> None:
+    from firpath.domain.errors import UnwritableFile
+
+    path = tmp_path / "fleet.csv"
+    pl.DataFrame({"device_id": ["a"], "cpl_entry_id": ["101"]}).write_csv(path)
+    with pytest.raises(UnwritableFile, match="fleet file itself"):
+        plan_fleet(cpl, path, path)
+    assert read(path).columns == ["device_id", "cpl_entry_id"]

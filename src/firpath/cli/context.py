@@ -24,10 +24,10 @@ class Settings:
         """The database URL in force."""
         return resolve_url(self.db)
 
-    def engine(self) -> Engine:
-        """The database engine (opened once)."""
+    def engine(self, *, create: bool = False) -> Engine:
+        """The database engine (opened once); only `create` may start a new SQLite file."""
         if self._engine is None:
-            self._engine = open_engine(self.db)
+            self._engine = open_engine(self.db, create=create)
         return self._engine
 
 

@@ -34,7 +34,7 @@ def demo(
         write_file(out_file, render_cpl(catalogue.entries, fmt))
         out.print(f"wrote {len(catalogue.entries)} demo entries to {escape(str(out_file))}")
         return
-    loaded = load_demo(settings(ctx).engine(), entries, seed, actor=cli_actor())
+    loaded = load_demo(settings(ctx).engine(create=True), entries, seed, actor=cli_actor())
     if as_json:
         print_json({"database": settings(ctx).url, "entries": loaded})
         return

@@ -32,7 +32,9 @@ def entries(
     hardware_version: Annotated[str | None, typer.Option("--hardware-version")] = None,
     status: Annotated[str | None, typer.Option("--status", help="active or removed")] = None,
     text: Annotated[str | None, typer.Option("--text", "-t", help="Free text search.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 200,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1_000_000, help="At most this many.")
+    ] = 200,
     as_json: JsonFlag = False,
 ) -> None:
     """List CPL entries matching every filter given."""

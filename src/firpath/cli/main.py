@@ -17,6 +17,7 @@ from firpath.cli.output import debug_enabled, err
 from firpath.cli.path_commands import path
 from firpath.cli.plan_commands import plan
 from firpath.cli.registry_commands import export, import_, init
+from firpath.error_codes import EXIT_ERROR
 
 app = typer.Typer(
     help="firpath: the Firmware Information Repository for GB smart meters.",
@@ -61,10 +62,16 @@ app.add_typer(entries_commands.app, name="entries")
 app.add_typer(manufacturer_commands.app, name="manufacturers")
 
 
+USAGE_ERROR = 2  # what Typer exits with for a bad option, a missing argument, an unknown command
+
+
 def main() -> None:
-    """Console entry point: no traceback reaches a user unless FIRPATH_DEBUG=1."""
+    """Console entry point: exit codes 0/1/3/4 only, and no traceback unless FIRPATH_DEBUG=1."""
     try:
         app()
+    except SystemExit as done:
+        # usage errors are bad input too (DESIGN: 1); Typer has already printed the message
+        sys.exit(EXIT_ERROR if done.code == USAGE_ERROR else done.code)
     except Exception as error:  # a bug, not bad input: say so in one line
         if debug_enabled():
             raise
@@ -72,7 +79,7 @@ def main() -> None:
             f"[bold red]internal error:[/] {type(error).__name__}: {escape(str(error))} "
             "(set FIRPATH_DEBUG=1 for details and please report it)"
         )
-        sys.exit(1)
+        sys.exit(EXIT_ERROR)
 
 
 if __name__ == "__main__":

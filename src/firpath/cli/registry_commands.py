@@ -24,7 +24,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.
 @handles_errors()
 def init(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Create the database, or migrate it to the newest schema."""
-    state = initialise(settings(ctx).engine())
+    state = initialise(settings(ctx).engine(create=True))
     if as_json:
         print_json({"database": settings(ctx).url, **asdict(state)})
         return

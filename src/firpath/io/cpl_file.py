@@ -39,7 +39,10 @@ def read_cpl(path: Path) -> CplRecords:
 
 
 def _records_from_sheet(sheet: Sheet, fmt: str) -> CplRecords:
-    header, defects = match_header(sheet.header, CPL_ALL_COLUMNS, CPL_COLUMNS)
+    names = list(sheet.header)
+    while names and not names[-1].strip():  # spreadsheets often save an empty last column
+        names.pop()
+    header, defects = match_header(names, CPL_ALL_COLUMNS, CPL_COLUMNS)
     columns = header.columns
     width = len(columns)
     records: list[tuple[int, dict[str, str]]] = []

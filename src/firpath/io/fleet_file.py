@@ -55,9 +55,11 @@ def _format(path: Path, role: str) -> str:
     return suffix[1:]
 
 
-def check_plan_path(path: Path) -> None:
-    """Refuse an output path firpath cannot write, before any work."""
+def check_plan_path(path: Path, fleet: Path) -> None:
+    """Refuse an output path firpath cannot write, or the fleet file itself, before any work."""
     _format(path, "plan")
+    if path.resolve() == fleet.resolve():
+        raise UnwritableFile(f"{path}: is the fleet file itself; choose another --out")
     if not path.parent.exists():
         raise UnwritableFile(f"{path}: folder {path.parent} does not exist")
 

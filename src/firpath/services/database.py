@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from firpath.domain.errors import DatabaseNotReady
 from firpath.services.unit_of_work import transaction
@@ -27,7 +27,7 @@ def initialise(engine: Engine) -> DatabaseState:
     try:
         before = current_revision(engine)
         revision = migrate(engine)
-    except OperationalError as err:
+    except DatabaseError as err:
         raise DatabaseNotReady(f"cannot open the database: {str(err.orig).strip()}") from None
     with transaction(engine) as conn:
         count = entries.count_entries(conn)

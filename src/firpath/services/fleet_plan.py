@@ -67,7 +67,7 @@ def plan_fleet(
 ) -> FleetSummary:
     """Plan every device of a fleet file and write the plan file, one row per device in order."""
     stage = on_stage or (lambda _name: None)
-    check_plan_path(out_path)
+    check_plan_path(out_path, fleet_path)
     stage(STAGES[0])
     fleet = read_fleet(fleet_path)
     stage(STAGES[1])

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from firpath.domain.errors import DatabaseNotReady, StorageConflict
 
@@ -22,7 +22,7 @@ def transaction(engine: Engine) -> Iterator[Connection]:
         raise StorageConflict(
             f"the database refused the change, nothing was saved: {err.orig}"
         ) from None
-    except (OperationalError, ProgrammingError) as err:
+    except DatabaseError as err:  # operational, programming, not-a-database...
         text = str(err.orig)
         if "no such table" in text or "does not exist" in text:
             raise DatabaseNotReady(

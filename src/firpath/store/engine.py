@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from firpath.domain.errors import FirpathError
+from firpath.domain.errors import DatabaseNotReady, FirpathError
 
 DEFAULT_URL: Final = "sqlite:///firpath.db"
 ENV_VAR: Final = "FIRPATH_DATABASE_URL"
@@ -25,8 +26,11 @@ def resolve_url(url: str | None) -> str:
     return url or os.environ.get(ENV_VAR) or DEFAULT_URL
 
 
-def open_engine(url: str | None = None) -> Engine:
-    """An engine for SQLite (WAL, foreign keys on) or PostgreSQL (psycopg 3)."""
+def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """An engine for SQLite (WAL, foreign keys on) or PostgreSQL (psycopg 3).
+
+    With `create=False` a SQLite file that does not exist is an error, not a new empty file.
+    """
     text = resolve_url(url)
     try:
         parsed = make_url(text)
@@ -38,6 +42,9 @@ def open_engine(url: str | None = None) -> Engine:
         return create_engine(parsed, pool_pre_ping=True)
     if backend != "sqlite":
         raise BadDatabaseUrl(f"database URL {text!r}: only sqlite and postgresql are supported")
+    database = parsed.database or ""
+    if not create and database and database != ":memory:" and not Path(database).exists():
+        raise DatabaseNotReady(f"no database at {database}: run `firpath init` or give --db")
     engine = create_engine(parsed)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine

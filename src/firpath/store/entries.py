@@ -102,11 +102,12 @@ def find_entries(conn: Connection, flt: EntryFilter, limit: int | None = None) -
         if value is not None:
             query = query.where(column == value)
     if flt.text:
-        pattern = f"%{flt.text.lower()}%"
+        literal = flt.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{literal}%"
         query = query.where(
             or_(
                 *(
-                    func.lower(col).like(pattern)
+                    func.lower(col).like(pattern, escape="\\")
                     for col in (
                         c.cpl_entry_id,
                         c.manufacturer_name,
