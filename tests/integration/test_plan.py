@@ -271,3 +271,14 @@ def test_the_plan_may_not_overwrite_the_fleet(cpl: Engine, tmp_path: Path) -> No
     with pytest.raises(UnwritableFile, match="fleet file itself"):
         plan_fleet(cpl, path, path)
     assert read(path).columns == ["device_id", "cpl_entry_id"]
+
+
+def test_device_ids_with_commas_quotes_and_line_breaks_survive_the_csv(
+    cpl: Engine, tmp_path: Path
+) -> None:
+    ids = ["plain", "with,comma", 'with"quote', "with\nbreak", " spaced "]
+    path = tmp_path / "fleet.parquet"
+    pl.DataFrame({"device_id": ids, "cpl_entry_id": ["101"] * 5}).write_parquet(path)
+    out = tmp_path / "plan.csv"
+    plan_fleet(cpl, path, out)
+    assert read(out)["device_id"].to_list() == ids

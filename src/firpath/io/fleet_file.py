@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 import polars as pl
 
@@ -142,7 +142,12 @@ def write_plan(frame: pl.DataFrame, path: Path) -> None:
     """Write the plan (PLAN_COLUMNS) as CSV or Parquet by the path's extension."""
     try:
         if path.suffix.lower() == ".csv":
-            frame.write_csv(path)  # categoricals as they are: casting to text first is 3x slower
+            # Plan columns are CPL ids and numbers, which never need quoting; device ids are
+            # the user's: skip the writer's per-value quoting check (half the write time)
+            # unless one of them holds a comma, a quote or a line break.
+            risky = frame.get_column("device_id").str.contains_any([",", '"', "\r", "\n"])
+            quoting: Literal["necessary", "never"] = "necessary" if risky.any() else "never"
+            frame.write_csv(path, quote_style=quoting)  # categoricals as they are: 3x faster
         else:
             frame.write_parquet(path, compression="lz4")
     except (pl.exceptions.PolarsError, OSError) as err:
