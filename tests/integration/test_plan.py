@@ -282,3 +282,27 @@ def test_device_ids_with_commas_quotes_and_line_breaks_survive_the_csv(
     out = tmp_path / "plan.csv"
     plan_fleet(cpl, path, out)
     assert read(out)["device_id"].to_list() == ids
+
+
+def test_a_fleet_with_both_layouts_uses_the_id_where_a_row_gives_one(
+    cpl: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "fleet.csv"
+    pl.DataFrame(
+        {
+            "device_id": ["a", "b", "c"],
+            "cpl_entry_id": ["104", None, None],
+            "manufacturer_id": ["1234", "1234", "1234"],
+            "model_id": ["0001", "0001", "0001"],
+            "hardware_version": ["0002", "0002", "0002"],
+            "firmware_version": ["01000000", "01000000", "0F000000"],
+        }
+    ).write_csv(path)
+    out = tmp_path / "plan.csv"
+    summary = plan_fleet(cpl, path, out)
+    assert summary.mode == "either"
+    assert read(out).select("device_id", "status", "current_entry_id").rows() == [
+        ("a", "up_to_date", "104"),
+        ("b", "upgrade", "101"),
+        ("c", "unknown_firmware", None),
+    ]

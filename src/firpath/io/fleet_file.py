@@ -37,6 +37,7 @@ class FleetMode(StrEnum):
 
     ENTRY_ID = "entry_id"  # a cpl_entry_id column
     MODEL_VERSION = "model_version"  # device model + firmware version (+ hash)
+    EITHER = "either"  # both: the CPL Entry ID where a row gives one, else model + version
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +99,22 @@ def read_fleet(path: Path) -> Fleet:
             ],
             f"{path.name}: nothing planned",
         )
-    mode = FleetMode.ENTRY_ID if wanted == ID_COLUMNS else FleetMode.MODEL_VERSION
-    columns = list(wanted)
-    if mode is FleetMode.MODEL_VERSION and header_key(HASH_COLUMN) in by_key:
+    has_models = all(header_key(c) in by_key for c in MODEL_COLUMNS)
+    if wanted == ID_COLUMNS:
+        mode = FleetMode.EITHER if has_models else FleetMode.ENTRY_ID
+    else:
+        mode = FleetMode.MODEL_VERSION
+    columns = list(ID_COLUMNS if mode is FleetMode.ENTRY_ID else MODEL_COLUMNS)
+    if mode is FleetMode.EITHER:
+        columns.insert(1, "cpl_entry_id")
+    if mode is not FleetMode.ENTRY_ID and header_key(HASH_COLUMN) in by_key:
         columns.append(HASH_COLUMN)
     source = [by_key[header_key(c)] for c in columns]
     frame = _read_columns(path, fmt, source)
     frame = frame.rename(dict(zip(source, columns, strict=True)))
-    if HASH_COLUMN not in frame.columns and mode is FleetMode.MODEL_VERSION:
+    if HASH_COLUMN not in frame.columns and mode is not FleetMode.ENTRY_ID:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Categorical).alias(HASH_COLUMN))
-    keys = ID_COLUMNS[1:] if mode is FleetMode.ENTRY_ID else (*MODEL_COLUMNS[1:], HASH_COLUMN)
+    keys = tuple(c for c in frame.columns if c != "device_id")
     return Fleet(frame, mode, keys)
 
 

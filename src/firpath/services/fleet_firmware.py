@@ -15,6 +15,10 @@ def resolve_key(index: FirmwareIndex, mode: FleetMode, key: Sequence[str | None]
     """Resolve one distinct firmware key of a fleet against the CPL."""
     if mode is FleetMode.ENTRY_ID:
         return index.by_entry_id(key[0] or "")
+    if mode is FleetMode.EITHER:
+        if key[0] and key[0].strip():  # the row gives its CPL Entry ID: that decides
+            return index.by_entry_id(key[0])
+        key = key[1:]
     m, mo, hw, fw, image_hash = key
     return index.by_model_version(m or "", mo or "", hw or "", fw or "", image_hash)
 
