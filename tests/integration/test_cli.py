@@ -76,8 +76,9 @@ def test_bad_import_exits_1_with_every_defect_on_stderr(db: str, tmp_path: Path)
     code, out, err = firpath(db, "import", str(path))
     assert code == 1
     assert "2 problem(s)" in err and "firmware_version" in err and "555" in err
-    code, out, _ = firpath(db, "import", str(path), "--json")
-    document = json.loads(out)
+    code, out, err = firpath(db, "import", str(path), "--json")
+    document = json.loads(err)  # the error document goes to stderr, stdout stays empty
+    assert out == ""
     assert code == 1 and document["error"]["code"] == "invalid_input"
     assert {d["row"] for d in document["error"]["details"]} == {2, 3}
     code, out, _ = firpath(db, "entries", "--json")
@@ -242,3 +243,32 @@ def test_reading_a_missing_sqlite_file_creates_nothing(tmp_path: Path) -> None:
     code, _, err = firpath(f"sqlite:///{missing}", "entries")
     assert code == 1 and "firpath init" in err
     assert not missing.exists()
+
+
+def test_accented_text_is_found_in_any_case(db: str, tmp_path: Path) -> None:
+    rows = [row("101", "01000000", model_name="ÉLAN Ünïcode"), row("102", "01000100", "101")]
+    firpath(db, "import", str(write_cpl(tmp_path / "a.csv", rows)))
+    for text in ("élan", "ÉLAN", "ünïcode"):
+        _, out, _ = firpath(db, "entries", "--json", "--text", text)
+        assert [e["cpl_entry_id"] for e in json.loads(out)["entries"]] == ["101"], text
+
+
+def test_deeply_nested_json_is_an_unreadable_file(db: str, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"entries":' + "[" * 100_000 + "]" * 100_000 + "}")
+    code, _, err = firpath(db, "import", str(deep))
+    assert code == 1 and "nested too deeply" in err
+
+
+def test_a_full_standard_output_is_an_error_not_a_bug(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    assert run_main("--db", url, "demo", "--entries", "60").returncode == 0
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "firpath.cli.main", "--db", url, "export"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert done.returncode == 1
+    assert "cannot write the output" in done.stderr and "internal error" not in done.stderr

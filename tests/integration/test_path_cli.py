@@ -108,3 +108,23 @@ def test_ids_are_matched_case_insensitively_and_unknown_ids_exit_3(db: str) -> N
 def test_a_malformed_id_is_bad_input_exit_1(db: str) -> None:
     code, _, err = path(db, "bad id!")
     assert code == 1 and "from" in err
+
+
+def test_a_model_without_an_active_entry_is_no_path_with_the_json_shape(
+    db: str, tmp_path: Path
+) -> None:
+    lone = write_cpl(
+        tmp_path / "lone.csv", [row("901", "09000000", model_id="0900", status="removed")]
+    )
+    assert runner.invoke(app, ["--db", db, "import", str(lone)]).exit_code == 0
+    code, out, _ = path(db, "901", "--json")
+    document = json.loads(out)
+    assert code == 3
+    assert document["status"] == "no_path" and document["to"] is None
+    assert "no active entry" in document["reason"]
+
+
+def test_a_target_that_is_a_new_base_says_nothing_may_be_upgraded_to_it(db: str) -> None:
+    code, out, _ = path(db, "301", "302", "--json")
+    assert code == 3
+    assert json.loads(out)["reason"].startswith("Nothing may be upgraded to 302")

@@ -306,3 +306,32 @@ def test_a_fleet_with_both_layouts_uses_the_id_where_a_row_gives_one(
         ("b", "upgrade", "101"),
         ("c", "unknown_firmware", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "device_id,cpl_entry_id,CPL Entry ID",
+        "device_id,cpl_entry_id,cpl_entry_id",
+        "device_id,device_id,cpl_entry_id",
+    ],
+)
+def test_a_column_given_twice_is_an_error_before_any_work(
+    cpl: Engine, tmp_path: Path, header: str
+) -> None:
+    path = tmp_path / "fleet.csv"
+    path.write_text(header + "\na,101,104\n")
+    out = tmp_path / "plan.csv"
+    with pytest.raises(InvalidInput, match="appears twice"):
+        plan_fleet(cpl, path, out)
+    assert not out.exists()
+
+
+def test_a_path_longer_than_32767_steps_is_planned(engine: Engine, tmp_path: Path) -> None:
+    n = 33_000
+    rows = [row("C0", "00000000")] + [row(f"C{i}", f"{i:08X}", f"C{i - 1}") for i in range(1, n)]
+    import_cpl_file(engine, write_cpl(tmp_path / "chain.csv", rows), actor="t")
+    path = tmp_path / "fleet.csv"
+    pl.DataFrame({"device_id": ["a"], "cpl_entry_id": ["C0"]}).write_csv(path)
+    plan_fleet(engine, path, tmp_path / "plan.parquet")
+    assert read(tmp_path / "plan.parquet")["hops"].to_list() == [n - 1]

@@ -25,9 +25,9 @@ R = TypeVar("R")
 MAX_DEFECTS_SHOWN = 200
 
 
-def print_json(document: Any) -> None:
-    """Machine output on stdout."""
-    typer.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
+def print_json(document: Any, *, to_stderr: bool = False) -> None:
+    """Machine output on stdout (errors: on stderr)."""
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str), err=to_stderr)
 
 
 def error_document(error: FirpathError) -> dict[str, Any]:
@@ -45,8 +45,8 @@ def error_document(error: FirpathError) -> dict[str, Any]:
 def render_error(error: FirpathError, as_json: bool) -> int:
     """Show an error (stderr, or JSON on stdout) and return the exit code."""
     exit_code, _, _ = classify(error)
-    if as_json:
-        print_json(error_document(error))
+    if as_json:  # DESIGN: the message of a failed command goes to stderr, JSON or not
+        print_json(error_document(error), to_stderr=True)
         return exit_code
     if isinstance(error, InvalidInput):
         err.print(f"[bold red]error:[/] {escape(error.summary)}: {len(error.defects)} problem(s)")
@@ -76,6 +76,11 @@ def handles_errors(as_json_param: str = "as_json") -> Callable[[Callable[P, R]],
             except FirpathError as error:
                 code = render_error(error, bool(kwargs.get(as_json_param, False)))
                 raise typer.Exit(code) from None
+            except BrokenPipeError:
+                raise typer.Exit(0) from None  # the reader (e.g. `head`) has what it wanted
+            except OSError as error:  # e.g. standard output on a full disk
+                err.print(f"[bold red]error:[/] cannot write the output: {escape(str(error))}")
+                raise typer.Exit(1) from None
 
         return run
 

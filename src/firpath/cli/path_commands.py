@@ -33,7 +33,7 @@ def path_json(answer: PathAnswer) -> dict[str, Any]:
     return {
         "status": r.status.value,
         "from": r.source.cpl_entry_id,
-        "to": r.target.cpl_entry_id,
+        "to": r.target.cpl_entry_id if r.target else None,
         "steps": [step_json(e) for e in r.steps],
         "missing_data": list(r.missing_data),
         "reason": answer.reason,
@@ -45,7 +45,8 @@ def render_path(answer: PathAnswer) -> None:
     r = answer.result
     out.print(
         escape(
-            f"From {entry_label(r.source)} to {entry_label(r.target)}, "
+            f"From {entry_label(r.source)} to "
+            f"{entry_label(r.target) if r.target else 'nothing (no active entry)'}, "
             f"device model {r.source.device_model}"
         )
     )

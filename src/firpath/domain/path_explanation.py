@@ -34,6 +34,8 @@ def _ids(items: Iterable[str]) -> str:
 
 def blocking_entries(result: PathResult, graph: ModelGraph) -> list[str]:
     """Removed entries on known routes from the source to the target (they are never installed)."""
+    if result.target is None:
+        return []
     source, target = result.source.cpl_entry_id, result.target.cpl_entry_id
     forward = _reach(source, graph.successors)
     backward = _reach(target, graph.predecessors)
@@ -44,6 +46,11 @@ def blocking_entries(result: PathResult, graph: ModelGraph) -> list[str]:
 def explain(result: PathResult, graph: ModelGraph | None) -> str:
     """One or two sentences on why the answer is what it is, naming the entries involved."""
     s, t = result.source, result.target
+    if t is None:
+        return (
+            f"Device model {s.device_model} has no active entry on the CPL, so there is no "
+            "firmware to upgrade to."
+        )
     if result.status is PathStatus.UP_TO_DATE:
         return f"{entry_label(s)} is already the target firmware."
     if result.status is PathStatus.OK:
@@ -74,6 +81,11 @@ def explain(result: PathResult, graph: ModelGraph | None) -> str:
         )
     if not t.is_active:
         return f"{entry_label(t)} is removed from the CPL, so it is never installed."
+    if t.upgrade_from.kind is UpgradeFromKind.NOT_APPLICABLE:
+        return (
+            f"Nothing may be upgraded to {entry_label(t)} (upgrade from N/A: a new base): "
+            "a site visit is needed."
+        )
     blocked = blocking_entries(result, graph)
     if blocked:
         return (

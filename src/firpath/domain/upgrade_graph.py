@@ -27,7 +27,7 @@ class PathResult:
 
     status: PathStatus
     source: CplEntry
-    target: CplEntry
+    target: CplEntry | None  # None: the device model has no active entry to reach
     steps: tuple[CplEntry, ...] = ()
     missing_data: tuple[str, ...] = ()  # active entries whose unknown *upgrade from* could help
 

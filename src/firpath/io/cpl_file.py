@@ -93,6 +93,8 @@ def _read_json(path: Path, content: bytes) -> CplRecords:
         raise UnreadableFile(f"{path}: not UTF-8 text, so not a JSON CPL file") from None
     except json.JSONDecodeError as err:
         raise UnreadableFile(f"{path}: not valid JSON (line {err.lineno}: {err.msg})") from None
+    except RecursionError:
+        raise UnreadableFile(f"{path}: JSON nested too deeply to be a CPL file") from None
     entries = document.get("entries") if isinstance(document, dict) else None
     if not isinstance(entries, list):
         raise UnreadableFile(f'{path}: a JSON CPL file is {{"entries": [...]}}')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +22,7 @@ MODEL_COLUMNS: Final = (
     "firmware_version",
 )
 HASH_COLUMN: Final = "manufacturer_image_hash"
+_FLEET_KEYS: Final = frozenset(header_key(c) for c in (*ID_COLUMNS, *MODEL_COLUMNS, HASH_COLUMN))
 PLAN_COLUMNS: Final = (
     "device_id",
     "status",
@@ -83,7 +85,16 @@ def read_fleet(path: Path) -> Fleet:
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file")
     names = _columns_of(path, fmt)
-    by_key = {header_key(n): n for n in names}
+    by_key: dict[str, str] = {}
+    clashes: list[Defect] = []
+    for name in names:
+        # polars renames an exact repeat of a CSV header to NAME_duplicated_N
+        key = header_key(re.sub(r"_duplicated_\d+$", "", name))
+        if key in by_key and key in _FLEET_KEYS:
+            clashes.append(Defect(f"names the same column as {by_key[key]!r}", 1, name, None, name))
+        by_key.setdefault(key, name)
+    if clashes:
+        raise InvalidInput(clashes, f"{path.name}: nothing planned, a column appears twice")
     wanted = ID_COLUMNS if header_key("cpl_entry_id") in by_key else MODEL_COLUMNS
     missing = [c for c in wanted if header_key(c) not in by_key]
     if missing:

@@ -50,7 +50,7 @@ def _lookup(keys: pl.DataFrame, plans: list[DevicePlan]) -> pl.DataFrame:
         pl.Series("status", [p.status.value for p in plans], dtype=STATUS_TYPE),
         pl.Series("current_entry_id", [p.current_entry_id for p in plans], dtype=pl.Categorical),
         pl.Series("target_entry_id", [p.target_entry_id for p in plans], dtype=pl.Categorical),
-        pl.Series("hops", [p.hops for p in plans], dtype=pl.Int16),
+        pl.Series("hops", [p.hops for p in plans], dtype=pl.Int32),
         pl.Series("steps", [p.steps or None for p in plans], dtype=pl.Categorical),
         pl.Series("device_model", [p.device_model for p in plans], dtype=pl.String),
         pl.int_range(0, len(plans), dtype=pl.UInt32).alias("lookup_row"),

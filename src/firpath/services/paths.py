@@ -35,6 +35,9 @@ def find_path(engine: Engine, source_id: str, target: str = LATEST) -> PathAnswe
             raise NotFound(f"CPL entry {source_key} (from) is not on the CPL")
         graph = ModelGraph(source.device_model, entries.entries_of_model(conn, source.device_model))
         target_entry = _target(conn, graph, target)
+    if target_entry is None:  # `latest` of a model with no active entry
+        result = PathResult(PathStatus.NO_PATH, source, None)
+        return PathAnswer(result, explain(result, graph))
     if target_entry.device_model != source.device_model:
         result = PathResult(PathStatus.NO_PATH, source, target_entry)
         return PathAnswer(result, explain(result, None))
@@ -42,12 +45,9 @@ def find_path(engine: Engine, source_id: str, target: str = LATEST) -> PathAnswe
     return PathAnswer(result, explain(result, graph))
 
 
-def _target(conn: Connection, graph: ModelGraph, target: str) -> CplEntry:
+def _target(conn: Connection, graph: ModelGraph, target: str) -> CplEntry | None:
     if target.strip().lower() == LATEST:
-        latest = graph.latest()
-        if latest is None:
-            raise NotFound(f"device model {graph.model} has no active entry to upgrade to")
-        return latest
+        return graph.latest()
     key = cpl_entry_id(target, "to")
     found = graph.entries.get(key) or entries.get_entry(conn, key)
     if found is None:
