@@ -144,3 +144,66 @@ def test_human_output_names_models_and_remediation(db: str) -> None:
 def test_a_query_needs_a_vendor_or_a_stack(db: str) -> None:
     result = runner.invoke(app, ["--db", db, "impact"])
     assert result.exit_code == 1 and "chipset vendor" in result.stderr
+
+
+def test_a_device_whose_version_has_two_builds_counts_when_both_stand_alike(
+    database_url: str, tmp_path: Path
+) -> None:
+    from tests.integration.cpl_rows import image_hash
+
+    rows = [
+        row(
+            "501",
+            "05000000",
+            model_id="0050",
+            zigbee_chipset_vendor=SL,
+            zigbee_stack_version="EmberZNet 6.7.8",
+        ),
+        row(
+            "502",
+            "05000000",
+            model_id="0050",
+            zigbee_chipset_vendor=SL,
+            zigbee_stack_version="EmberZNet 6.7.9",
+            manufacturer_image_hash=image_hash("b"),
+        ),
+        row(
+            "503",
+            "05000100",
+            "501;502",
+            model_id="0050",
+            zigbee_chipset_vendor=SL,
+            zigbee_stack_version="EmberZNet 7.4.3",
+        ),
+        row(
+            "601",
+            "06000000",
+            model_id="0060",
+            zigbee_chipset_vendor=SL,
+            zigbee_stack_version="EmberZNet 6.7.8",
+        ),
+        row(
+            "602",
+            "06000000",
+            model_id="0060",
+            zigbee_chipset_vendor=SL,
+            zigbee_stack_version="EmberZNet 7.0.0",
+            manufacturer_image_hash=image_hash("c"),
+        ),
+    ]
+    runner.invoke(app, ["--db", database_url, "init"])
+    runner.invoke(app, ["--db", database_url, "import", str(write_cpl(tmp_path / "c.csv", rows))])
+    fleet = tmp_path / "fleet.csv"
+    pl.DataFrame(
+        {
+            "device_id": ["a", "b"],
+            "manufacturer_id": ["1234", "1234"],
+            "model_id": ["0050", "0060"],
+            "hardware_version": ["0002", "0002"],
+            "firmware_version": ["05000000", "06000000"],
+        }
+    ).write_csv(fleet)
+    report = impact(database_url, "--stack-version", "EmberZNet 6.7*", "--fleet", str(fleet))
+    counts = report["fleet"]
+    assert counts["affected_remediable"] == 1  # both 0050 builds are affected and fixable by 503
+    assert counts["ambiguous"] == 1  # one 0060 build affected, the other not

@@ -47,22 +47,28 @@ class ImpactReport:
     summary: dict[str, int] = field(default_factory=dict)
 
 
-def _device_exposure(match: Match, remedies: dict[DeviceModel, ModelRemedies]) -> DeviceExposure:
-    if match.resolution is Resolution.UNKNOWN_FIRMWARE or match.device_model is None:
-        return DeviceExposure.UNKNOWN_FIRMWARE
-    if match.resolution is Resolution.AMBIGUOUS or match.entry is None:
-        return DeviceExposure.AMBIGUOUS
-    model = remedies[match.device_model]
-    exposure = model.exposure[match.entry.cpl_entry_id]
+def _entry_exposure(model: ModelRemedies, entry_id: str) -> DeviceExposure:
+    exposure = model.exposure[entry_id]
     if exposure is Exposure.UNAFFECTED:
         return DeviceExposure.UNAFFECTED
     if exposure is Exposure.UNKNOWN:
         return DeviceExposure.UNKNOWN_EXPOSURE
-    status = model.remediation(match.entry.cpl_entry_id).status
+    status = model.remediation(entry_id).status
     return {
         PathStatus.OK: DeviceExposure.REMEDIABLE,
         PathStatus.NO_PATH: DeviceExposure.STRANDED,
     }.get(status, DeviceExposure.INCOMPLETE)
+
+
+def _device_exposure(match: Match, remedies: dict[DeviceModel, ModelRemedies]) -> DeviceExposure:
+    if match.resolution is Resolution.UNKNOWN_FIRMWARE or match.device_model is None:
+        return DeviceExposure.UNKNOWN_FIRMWARE
+    model = remedies[match.device_model]
+    if match.entry is not None:
+        return _entry_exposure(model, match.entry.cpl_entry_id)
+    # two builds share the version: when they stand the same way, so does the device
+    kinds = {_entry_exposure(model, eid) for eid in match.candidates}
+    return kinds.pop() if len(kinds) == 1 else DeviceExposure.AMBIGUOUS
 
 
 def _count_fleet(
