@@ -333,3 +333,13 @@ def test_an_empty_last_header_cell_from_a_spreadsheet_is_ignored(
     lines = path.read_text().splitlines()
     path.write_text("\n".join([lines[0] + ",", lines[1] + ","]) + "\n")
     assert load(engine, path).created == 1  # type: ignore[attr-defined]
+
+
+def test_import_reports_its_stages_for_a_progress_bar(engine: Engine, tmp_path: Path) -> None:
+    path = write_cpl(tmp_path / "a.csv", [row("101", "01000000")])
+    seen: list[str] = []
+    import_cpl_file(engine, path, actor="t", dry_run=True, on_stage=seen.append)
+    assert seen == ["reading file", "checking rules"]
+    seen.clear()
+    import_cpl_file(engine, path, actor="t", on_stage=seen.append)
+    assert seen == ["reading file", "checking rules", "writing"]

@@ -243,6 +243,7 @@ def test_a_terminal_gets_a_progress_bar_through_every_stage(
     from rich.console import Console
 
     from firpath.cli import plan_commands
+    from firpath.cli.progress import stage_progress
     from firpath.services.fleet_plan import STAGES
 
     screen = io.StringIO()
@@ -250,7 +251,7 @@ def test_a_terminal_gets_a_progress_bar_through_every_stage(
     path = tmp_path / "fleet.csv"
     pl.DataFrame({"device_id": ["a"], "cpl_entry_id": ["101"]}).write_csv(path)
     seen: list[str] = []
-    with plan_commands.stage_progress(True) as on_stage:
+    with stage_progress(True, STAGES, plan_commands.out) as on_stage:
         assert on_stage is not None
 
         def record(name: str) -> None:

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from firpath.cli.context import settings
 from firpath.cli.output import handles_errors, out, print_json
+from firpath.cli.progress import stage_progress
 from firpath.domain.fleet_plan import LATEST
-from firpath.services.fleet_plan import STAGES, FleetSummary, Stage, plan_fleet
-
-
-@contextmanager
-def stage_progress(show: bool) -> Iterator[Stage | None]:
-    """A Rich progress bar over the planning stages on a terminal; nothing when piped."""
-    if not show:
-        yield None
-        return
-    progress = Progress(
-        TextColumn("{task.description:<20}"), BarColumn(), TimeElapsedColumn(), console=out
-    )
-    task = progress.add_task(STAGES[0], total=len(STAGES))
-    seen: list[str] = []
-
-    def advance(name: str) -> None:
-        if seen:
-            progress.advance(task)
-        seen.append(name)
-        progress.update(task, description=name)
-
-    with progress:
-        yield advance
-        progress.update(task, completed=len(STAGES), description="done")
+from firpath.services.fleet_plan import STAGES, FleetSummary, plan_fleet
 
 
 def render_summary(summary: FleetSummary, out_file: Path) -> None:
@@ -79,7 +54,7 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
 ) -> None:
     """Plan every device of FLEET to its target; one output row per input row, in order."""
-    with stage_progress(out.is_terminal and not as_json) as on_stage:
+    with stage_progress(out.is_terminal and not as_json, STAGES, out) as on_stage:
         summary = plan_fleet(
             settings(ctx).engine(), fleet, out_file, target=target, on_stage=on_stage
         )

@@ -12,10 +12,12 @@ from rich.markup import escape
 
 from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import handles_errors, out, print_json
+from firpath.cli.progress import stage_progress
 from firpath.io.cpl_file import ExportFormat
 from firpath.io.files import write_file
 from firpath.services.database import initialise
-from firpath.services.import_cpl import import_cpl_file
+from firpath.services.import_cpl import IMPORT_STAGES, import_cpl_file
+from firpath.services.progress import no_stages
 from firpath.services.registry import export_cpl
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
@@ -46,7 +48,14 @@ def import_(
     as_json: JsonFlag = False,
 ) -> None:
     """Import or update CPL entries, all rows or none; every defect is listed."""
-    report = import_cpl_file(settings(ctx).engine(), file, actor=cli_actor(), dry_run=dry_run)
+    with stage_progress(out.is_terminal and not as_json, IMPORT_STAGES, out) as on_stage:
+        report = import_cpl_file(
+            settings(ctx).engine(),
+            file,
+            actor=cli_actor(),
+            dry_run=dry_run,
+            on_stage=on_stage or no_stages,
+        )
     if as_json:
         print_json(asdict(report))
         return

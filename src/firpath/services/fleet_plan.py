@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -14,13 +13,12 @@ from firpath.domain.firmware_lookup import FirmwareIndex
 from firpath.domain.fleet_plan import LATEST, DevicePlan, DeviceStatus, FleetPlanner
 from firpath.io.fleet_file import Fleet, FleetMode, check_plan_path, read_fleet, write_plan
 from firpath.services.fleet_firmware import distinct_firmware, resolve_key
+from firpath.services.progress import Stage, no_stages
 from firpath.services.unit_of_work import transaction
 from firpath.store import entries
 
 STAGES: Final = ("reading fleet", "loading the CPL", "planning and joining", "writing plan")
 STATUS_TYPE: Final = pl.Enum([s.value for s in DeviceStatus])
-
-Stage = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +64,7 @@ def plan_fleet(
     on_stage: Stage | None = None,
 ) -> FleetSummary:
     """Plan every device of a fleet file and write the plan file, one row per device in order."""
-    stage = on_stage or (lambda _name: None)
+    stage = on_stage or no_stages
     check_plan_path(out_path, fleet_path)
     stage(STAGES[0])
     fleet = read_fleet(fleet_path)

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from sqlalchemy import Connection, Engine
 
@@ -16,6 +17,7 @@ from firpath.domain.record import entry_from_record, entry_to_record
 from firpath.domain.rules import check_catalogue, check_entry, check_unique_ids
 from firpath.io.columns import CPL_OPTIONAL_COLUMNS
 from firpath.io.cpl_file import CplRecords, read_cpl
+from firpath.services.progress import Stage, no_stages
 from firpath.services.unit_of_work import now, transaction
 from firpath.store import audit, entries, manufacturers
 
@@ -41,12 +43,23 @@ class _Plan:
     unchanged: int
 
 
+IMPORT_STAGES: Final = ("reading file", "checking rules", "writing")
+
+
 def import_cpl_file(
-    engine: Engine, path: Path, *, actor: str, dry_run: bool = False
+    engine: Engine,
+    path: Path,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    on_stage: Stage = no_stages,
 ) -> ImportReport:
     """Import or update CPL entries from a file, all or nothing; InvalidInput lists every defect."""
+    on_stage(IMPORT_STAGES[0])
     records = read_cpl(path)
-    return import_cpl_records(engine, records, source=path.name, actor=actor, dry_run=dry_run)
+    return import_cpl_records(
+        engine, records, source=path.name, actor=actor, dry_run=dry_run, on_stage=on_stage
+    )
 
 
 def entries_as_records(items: list[CplEntry]) -> CplRecords:
@@ -125,17 +138,32 @@ def _audit_change(before: CplEntry, after: CplEntry) -> audit.AuditRecord:
 
 
 def import_cpl_records(
-    engine: Engine, records: CplRecords, *, source: str, actor: str, dry_run: bool
+    engine: Engine,
+    records: CplRecords,
+    *,
+    source: str,
+    actor: str,
+    dry_run: bool,
+    on_stage: Stage = no_stages,
 ) -> ImportReport:
     """Validate records against every rule and the stored CPL, then apply them in one go."""
     with transaction(engine) as conn:
-        return apply_cpl_records(conn, records, source=source, actor=actor, dry_run=dry_run)
+        return apply_cpl_records(
+            conn, records, source=source, actor=actor, dry_run=dry_run, on_stage=on_stage
+        )
 
 
 def apply_cpl_records(
-    conn: Connection, records: CplRecords, *, source: str, actor: str, dry_run: bool
+    conn: Connection,
+    records: CplRecords,
+    *,
+    source: str,
+    actor: str,
+    dry_run: bool,
+    on_stage: Stage = no_stages,
 ) -> ImportReport:
     """`import_cpl_records` within the caller's transaction (raises before writing anything)."""
+    on_stage(IMPORT_STAGES[1])
     parsed, failed_ids, defects = _parse(records)
     existing = entries.load_all(conn)
     universe = dict(existing)
@@ -169,6 +197,7 @@ def apply_cpl_records(
     )
     if dry_run or (not plan.new and not plan.changed):
         return report
+    on_stage(IMPORT_STAGES[2])
     at = now()
     batch = audit.open_batch(conn, actor=actor, action="import", source=source, at=at)
     made = _add_manufacturers(conn, plan.new)
