@@ -19,7 +19,7 @@ run: $(STAMP)
 	rm -f $(DEMO_FILE) $(DEMO_FILE)-wal $(DEMO_FILE)-shm
 	$(BIN)/firpath --db $(DEMO_DB) demo
 	@echo "Try: $(BIN)/firpath --db $(DEMO_DB) entries --device-type ESME"
-	@echo "     $(BIN)/firpath --db $(DEMO_DB) path 10010 latest"
+	@echo "     $(BIN)/firpath --db $(DEMO_DB) path 10039 latest"
 	@echo "     $(BIN)/firpath --db $(DEMO_DB) impact --chipset-vendor 'silicon*' --stack-version 'EmberZNet 6.*'"
 	@echo "     $(BIN)/firpath --db $(DEMO_DB) export --format xlsx --out fir.xlsx"
 
