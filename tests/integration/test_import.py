@@ -343,3 +343,20 @@ def test_import_reports_its_stages_for_a_progress_bar(engine: Engine, tmp_path: 
     seen.clear()
     import_cpl_file(engine, path, actor="t", on_stage=seen.append)
     assert seen == ["reading file", "checking rules", "writing"]
+
+
+@pytest.mark.parametrize(("value", "message"), [([], "empty list"), (["N/A", "101"], "N/A")])
+def test_a_bad_json_upgrade_from_list_is_a_defect_on_its_entry(
+    engine: Engine, tmp_path: Path, value: list[str], message: str
+) -> None:
+    import json
+
+    entry = row("102", "01000100")
+    entry["upgrade_from"] = value  # type: ignore[assignment]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"entries": [entry]}))
+    with pytest.raises(InvalidInput) as caught:
+        load(engine, path)
+    (defect,) = caught.value.defects
+    assert (defect.row, defect.field) == (1, "upgrade_from") and message in defect.message
+    assert count(engine) == 0

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from firpath.cli.context import cli_actor, settings
-from firpath.cli.output import handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.io.cpl_file import ExportFormat, render_cpl
 from firpath.io.files import write_file
 from firpath.services.demo import DEMO_ENTRIES, demo_catalogue, load_demo
@@ -26,7 +26,7 @@ def demo(
         Path | None, typer.Option("--out", help="Write a CPL file instead of loading.")
     ] = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, xlsx or json")] = "csv",
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Load the demo CPL into the database (initialising it), or write it to a file."""
     if out_file is not None:

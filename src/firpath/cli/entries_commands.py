@@ -8,14 +8,12 @@ import typer
 
 from firpath.cli.context import settings
 from firpath.cli.entry_views import entries_table, entry_panel
-from firpath.cli.output import handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.domain import values
 from firpath.domain.values import DeviceType, EntryStatus
 from firpath.io.cpl_file import entry_json
 from firpath.services.registry import list_entries, show_entry
 from firpath.store.entries import EntryFilter
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 app = typer.Typer(help="Browse CPL entries.", no_args_is_help=False)
 

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
-from firpath.cli.output import handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.domain.impact import (
     ExposedEntry,
     Exposure,
@@ -120,7 +120,7 @@ def impact(
     fleet: Annotated[
         Path | None, typer.Option("--fleet", help="count devices of this fleet file")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Entries and devices carrying a ZigBee chipset/stack, and whether OTA can fix them."""
     query = VulnerabilityQuery(chipset_vendor, stack_version)

@@ -12,15 +12,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import cli_actor, settings
-from firpath.cli.output import handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.io.files import write_file
 from firpath.services.manufacturer_contacts import (
     export_contacts,
     import_contacts,
     list_manufacturers,
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 app = typer.Typer(help="Manufacturers and whom to contact there.", no_args_is_help=True)
 

@@ -6,7 +6,7 @@ import functools
 import json
 import os
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,6 +18,8 @@ from firpath.error_codes import classify
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
-from firpath.cli.output import handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.domain.entry import CplEntry
 from firpath.domain.path_explanation import entry_label
 from firpath.domain.upgrade_graph import PathStatus
@@ -78,7 +78,7 @@ def path(
     target: Annotated[
         str, typer.Argument(metavar="[TO|latest]", help="target CPL Entry ID, or latest")
     ] = LATEST,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """The fewest-steps order of images from FROM to TO (exit 0 ok, 3 no path, 4 incomplete)."""
     answer = find_path(settings(ctx).engine(), source, target)

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from firpath.cli.context import cli_actor, settings
-from firpath.cli.output import handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
 from firpath.io.cpl_file import ExportFormat
 from firpath.io.files import write_file
@@ -19,8 +19,6 @@ from firpath.services.database import initialise
 from firpath.services.import_cpl import IMPORT_STAGES, import_cpl_file
 from firpath.services.progress import no_stages
 from firpath.services.registry import export_cpl
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 @handles_errors()

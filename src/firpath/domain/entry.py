@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from firpath.domain.band import ZigbeeBand
@@ -54,6 +54,17 @@ class CplEntry:
         return DeviceModel(self.manufacturer_id, self.model_id, self.hardware_version)
 
     @property
+    def build_key(self) -> tuple[str, str, str, str, str]:
+        """Device model + firmware version + image hash: unique on the CPL (rule 4)."""
+        return (
+            self.manufacturer_id,
+            self.model_id,
+            self.hardware_version,
+            self.firmware_version,
+            self.manufacturer_image_hash,
+        )
+
+    @property
     def firmware_number(self) -> int:
         """The firmware version as an unsigned number (for ordering)."""
         return int(self.firmware_version, 16)
@@ -76,6 +87,3 @@ class CplEntry:
         if self.zigbee_band is None or not self.zigbee_band.is_complete:
             missing.append("zigbee_band")
         return tuple(missing)
-
-
-ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(CplEntry))

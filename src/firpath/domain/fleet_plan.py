@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Final
 
 from firpath.domain.entry import CplEntry, DeviceModel
-from firpath.domain.errors import FirpathError, NotFound
+from firpath.domain.errors import NotFound
 from firpath.domain.firmware_lookup import FirmwareIndex, Match, Resolution
 from firpath.domain.upgrade_graph import PathStatus
 from firpath.domain.values import cpl_entry_id
@@ -47,10 +47,6 @@ class DevicePlan:
 
 
 UNKNOWN_PLAN: Final = DevicePlan(DeviceStatus.UNKNOWN_FIRMWARE)
-
-
-class NoSuchTarget(FirpathError):
-    """The fleet's target entry is not on the CPL."""
 
 
 class FleetPlanner:

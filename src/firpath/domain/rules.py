@@ -133,14 +133,7 @@ def _check_unique_builds(entries: Mapping[str, CplEntry], rows: Mapping[str, int
     seen: dict[tuple[str, str, str, str, str], str] = {}
     defects: list[Defect] = []
     for eid, entry in entries.items():
-        key = (
-            entry.manufacturer_id,
-            entry.model_id,
-            entry.hardware_version,
-            entry.firmware_version,
-            entry.manufacturer_image_hash,
-        )
-        other = seen.setdefault(key, eid)
+        other = seen.setdefault(entry.build_key, eid)
         if other != eid:
             where = f" (row {rows[other]})" if other in rows else ""
             defects.append(

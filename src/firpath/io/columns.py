@@ -95,11 +95,6 @@ class HeaderMap:
 
     columns: list[str]
 
-    @property
-    def present(self) -> frozenset[str]:
-        """The canonical columns the file has."""
-        return frozenset(self.columns)
-
 
 def match_header(
     header: Sequence[str], allowed: Sequence[str], required: Sequence[str]

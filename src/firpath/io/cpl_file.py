@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from firpath.domain.entry import CplEntry
-from firpath.domain.errors import Defect, InvalidInput, UnreadableFile
+from firpath.domain.errors import Defect, FieldInvalid, InvalidInput, UnreadableFile
 from firpath.domain.record import entry_to_record
+from firpath.domain.upgrade_from import upgrade_from_json
 from firpath.io.columns import CPL_ALL_COLUMNS, CPL_COLUMNS, match_header
 from firpath.io.sheets import Sheet, read_bytes, read_csv, read_xlsx, sniff_format, write_csv
 from firpath.io.sheets import write_xlsx as sheet_to_xlsx
@@ -71,13 +72,11 @@ def _json_text(key: str, value: Any, row: int, defects: list[Defect]) -> str:
     if value is None:
         return ""
     if key == "upgrade_from" and isinstance(value, list):
-        if not value:
-            defects.append(
-                Defect('empty list: use null (not provided) or "N/A"', row, key, None, "[]")
-            )
+        try:
+            return upgrade_from_json(value).to_text()
+        except FieldInvalid as err:
+            defects.append(Defect(err.message, row, key, None, err.value))
             return ""
-        if all(isinstance(v, str) for v in value):
-            return ";".join(value)
     if isinstance(value, str):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):

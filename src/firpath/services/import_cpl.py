@@ -115,16 +115,6 @@ def _plan(merged: list[CplEntry], existing: dict[str, CplEntry]) -> _Plan:
     return _Plan(new, changed, unchanged)
 
 
-def _build(e: CplEntry) -> tuple[str, str, str, str, str]:
-    return (
-        e.manufacturer_id,
-        e.model_id,
-        e.hardware_version,
-        e.firmware_version,
-        e.manufacturer_image_hash,
-    )
-
-
 def _audit_change(before: CplEntry, after: CplEntry) -> audit.AuditRecord:
     old, new = entry_to_record(before), entry_to_record(after)
     fields = [k for k in new if old[k] != new[k]]
@@ -205,7 +195,7 @@ def apply_cpl_records(
     entries.update_entries(
         conn,
         [after for _, after in plan.changed],
-        rekeyed=[a.cpl_entry_id for b, a in plan.changed if _build(a) != _build(b)],
+        rekeyed=[a.cpl_entry_id for b, a in plan.changed if a.build_key != b.build_key],
     )
     audit.append(
         conn,
