@@ -164,10 +164,10 @@ def worker(url: str, fleet: Path, out: Path) -> None:
 def naive_networkx(url: str, fleet: Path, sample: int) -> float:
     """Seconds per device for a per-device networkx shortest path (no sharing between devices)."""
     engine = open_engine(url)
-    from firpath.services.unit_of_work import transaction
+    from firpath.services.unit_of_work import read_transaction
     from firpath.store import entries as store
 
-    with transaction(engine) as conn:
+    with read_transaction(engine) as conn:
         stored = store.load_all(conn)
     index = FirmwareIndex(stored.values())
     planner = FleetPlanner(index)

@@ -8,14 +8,15 @@ from sqlalchemy.exc import DBAPIError
 
 from firpath.services.database import initialise
 from firpath.store.engine import open_engine
-from firpath.store.migrate import current_revision, head_revision
+from firpath.store.migrate import alembic_revisions
+from firpath.store.schema_version import HEAD, KNOWN_REVISIONS, stored_revision
 
 
 def test_init_creates_every_table_then_is_idempotent(database_url: str) -> None:
     eng = open_engine(database_url)
     first = initialise(eng)
     assert first.before is None
-    assert first.revision == head_revision()
+    assert first.revision == HEAD
     tables = set(inspect(eng).get_table_names())
     assert {
         "cpl_entries",
@@ -25,8 +26,9 @@ def test_init_creates_every_table_then_is_idempotent(database_url: str) -> None:
         "change_batches",
     } <= tables
     second = initialise(eng)
-    assert second.before == head_revision()
-    assert current_revision(eng) == head_revision()
+    assert second.before == HEAD
+    with eng.connect() as conn:
+        assert stored_revision(conn) == HEAD
     eng.dispose()
 
 
@@ -50,3 +52,7 @@ def test_audit_log_refuses_updates_and_deletes(engine: Engine) -> None:
             conn.execute(text(statement))
     with engine.connect() as conn:
         assert conn.execute(text("SELECT actor FROM audit_log")).scalar_one() == "a"
+
+
+def test_the_schema_revisions_firpath_knows_are_alembics() -> None:
+    assert list(KNOWN_REVISIONS) == alembic_revisions()

@@ -303,7 +303,8 @@ def test_json_entries_without_an_optional_key_keep_the_stored_value(
     assert show_entry(engine, "102").entry.release_notes == "New notes"
 
 
-def test_two_entries_may_swap_builds_in_one_import(engine: Engine, tmp_path: Path) -> None:
+def test_two_entries_may_not_swap_builds_in_one_import(engine: Engine, tmp_path: Path) -> None:
+    """A CPL Entry ID names one image (issue 7): a swap is two re-keyed IDs, so it is refused."""
     first, second = row("101", "01000000"), row("102", "01000100", "101")
     load(engine, write_cpl(tmp_path / "a.csv", [first, second]))
     swapped = [
@@ -318,12 +319,11 @@ def test_two_entries_may_swap_builds_in_one_import(engine: Engine, tmp_path: Pat
             manufacturer_image_hash=first["manufacturer_image_hash"],
         ),
     ]
-    report = load(engine, write_cpl(tmp_path / "b.csv", swapped))
-    assert report.updated == 2  # type: ignore[attr-defined]
-    assert show_entry(engine, "101").entry.firmware_version == "01000100"
-    assert show_entry(engine, "102").entry.manufacturer_image_hash == (
-        first["manufacturer_image_hash"].upper()
-    )
+    with pytest.raises(InvalidInput) as caught:
+        load(engine, write_cpl(tmp_path / "b.csv", swapped))
+    refused = {(d.entry_id, d.field) for d in caught.value.defects}
+    assert {("101", "firmware_version"), ("102", "manufacturer_image_hash")} <= refused
+    assert show_entry(engine, "101").entry.firmware_version == "01000000"
 
 
 def test_an_empty_last_header_cell_from_a_spreadsheet_is_ignored(

@@ -22,9 +22,20 @@ from firpath.services.registry import export_cpl
 
 
 @handles_errors()
-def init(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """Create the database, or migrate it to the newest schema."""
-    state = initialise(settings(ctx).engine(create=True))
+def init(
+    ctx: typer.Context,
+    runtime_role: Annotated[
+        str | None,
+        typer.Option(
+            "--runtime-role",
+            help="PostgreSQL: create/grant a role to run firpath as, which cannot alter "
+            "tables nor update, delete or truncate the audit log.",
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create the database, or migrate it to the newest schema (one transaction)."""
+    state = initialise(settings(ctx).engine(create=True), runtime_role=runtime_role)
     if as_json:
         print_json({"database": settings(ctx).url, **asdict(state)})
         return
@@ -36,6 +47,11 @@ def init(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         )
     )
     out.print(f"database ready ({action}, schema {state.revision}), {state.entries} entries")
+    if state.runtime_role:
+        out.print(
+            f"runtime role {escape(state.runtime_role)}: may read and change entries, may only "
+            "append to the audit log; run firpath as this role"
+        )
 
 
 @handles_errors()
@@ -61,6 +77,11 @@ def import_(
     out.print(
         f"{escape(report.source)}: {verb} {report.rows} rows: {report.created} new, "
         f"{report.updated} updated, {report.unchanged} unchanged"
+        + (
+            f"; {report.kept} stored values kept where the file's cell was empty"
+            if report.kept
+            else ""
+        )
         + (" (dry run, nothing written)" if dry_run else "")
     )
 

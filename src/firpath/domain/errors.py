@@ -82,3 +82,19 @@ class StorageConflict(FirpathError):
 
 class DatabaseNotReady(FirpathError):
     """The database cannot be used (not initialised, unreachable)."""
+
+
+class ReadOnlyDatabase(FirpathError):
+    """The database can be read but not written."""
+
+
+class RegistryBusy(FirpathError):
+    """Another writer held the registry's write lock for longer than firpath waits."""
+
+
+class SchemaMismatch(FirpathError):
+    """The database's schema is not the one this firpath writes."""
+
+
+class StaleRevision(FirpathError):
+    """A change was based on an older revision of an entry than the stored one."""

@@ -1,16 +1,16 @@
-"""Creating or migrating the database (`firpath init`)."""
+"""Creating or migrating the database (`firpath init`): one locked transaction."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError
 
-from firpath.domain.errors import DatabaseNotReady
-from firpath.services.unit_of_work import transaction
+from firpath.domain.errors import FieldInvalid
+from firpath.services.unit_of_work import write_transaction
 from firpath.store import entries
-from firpath.store.migrate import current_revision, migrate
+from firpath.store.migrate import grant_runtime_role, migrate
+from firpath.store.schema_version import HEAD, stored_revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,15 +20,23 @@ class DatabaseState:
     before: str | None
     revision: str
     entries: int
+    runtime_role: str | None = None
 
 
-def initialise(engine: Engine) -> DatabaseState:
-    """Create the schema, or migrate it to the newest revision."""
-    try:
-        before = current_revision(engine)
-        revision = migrate(engine)
-    except DatabaseError as err:
-        raise DatabaseNotReady(f"cannot open the database: {str(err.orig).strip()}") from None
-    with transaction(engine) as conn:
+def initialise(engine: Engine, *, runtime_role: str | None = None) -> DatabaseState:
+    """Create the schema, or migrate it to the newest revision, all or nothing.
+
+    Concurrent inits take turns; with `runtime_role` (PostgreSQL) also grant that role the
+    rights to run firpath without being able to rewrite the audit log.
+    """
+    if runtime_role is not None and engine.dialect.name != "postgresql":
+        raise FieldInvalid(
+            "--runtime-role", runtime_role, "a runtime role exists on PostgreSQL only"
+        )
+    with write_transaction(engine, migrating=True) as conn:
+        before = stored_revision(conn)
+        migrate(conn)
         count = entries.count_entries(conn)
-    return DatabaseState(before, revision, count)
+        if runtime_role is not None:
+            grant_runtime_role(conn, runtime_role)
+    return DatabaseState(before, HEAD, count, runtime_role)

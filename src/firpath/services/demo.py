@@ -11,7 +11,7 @@ from firpath.samples.catalogue import demo_catalogue as demo_catalogue
 from firpath.services.database import initialise
 from firpath.services.import_cpl import apply_cpl_records, entries_as_records
 from firpath.services.manufacturer_contacts import save_contacts
-from firpath.services.unit_of_work import transaction
+from firpath.services.unit_of_work import write_transaction
 from firpath.store import entries as stored_entries
 
 DEMO_ENTRIES: Final = 1600
@@ -25,7 +25,7 @@ def load_demo(engine: Engine, entries: int = DEMO_ENTRIES, seed: int = 231, *, a
     """Initialise the database and load the demo CPL (contacts and entries, all or nothing)."""
     initialise(engine)
     catalogue = demo_catalogue(entries, seed)
-    with transaction(engine) as conn:
+    with write_transaction(engine) as conn:
         already = stored_entries.count_entries(conn)
         if already:
             raise DatabaseNotEmpty(
@@ -38,8 +38,14 @@ def load_demo(engine: Engine, entries: int = DEMO_ENTRIES, seed: int = 231, *, a
             rows=len(catalogue.manufacturers),
             source="demo",
             actor=actor,
+            action="demo",
         )
         apply_cpl_records(
-            conn, entries_as_records(catalogue.entries), source="demo", actor=actor, dry_run=False
+            conn,
+            entries_as_records(catalogue.entries),
+            source="demo",
+            actor=actor,
+            dry_run=False,
+            action="demo",
         )
     return len(catalogue.entries)

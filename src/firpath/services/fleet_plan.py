@@ -14,7 +14,7 @@ from firpath.domain.fleet_plan import LATEST, DevicePlan, DeviceStatus, FleetPla
 from firpath.io.fleet_file import Fleet, FleetMode, check_plan_path, read_fleet, write_plan
 from firpath.services.fleet_firmware import distinct_firmware, resolve_key
 from firpath.services.progress import Stage, no_stages
-from firpath.services.unit_of_work import transaction
+from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries
 
 STAGES: Final = ("reading fleet", "loading the CPL", "planning and joining", "writing plan")
@@ -69,7 +69,7 @@ def plan_fleet(
     stage(STAGES[0])
     fleet = read_fleet(fleet_path)
     stage(STAGES[1])
-    with transaction(engine) as conn:
+    with read_transaction(engine) as conn:
         stored = entries.load_all(conn)
     planner = FleetPlanner(FirmwareIndex(stored.values()), target)
     stage(STAGES[2])

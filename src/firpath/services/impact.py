@@ -21,7 +21,7 @@ from firpath.domain.impact import (
 from firpath.domain.upgrade_graph import PathStatus
 from firpath.io.fleet_file import read_fleet
 from firpath.services.fleet_firmware import distinct_firmware, resolve_key
-from firpath.services.unit_of_work import transaction
+from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries
 
 
@@ -87,7 +87,7 @@ def assess_impact(
     engine: Engine, query: VulnerabilityQuery, fleet_path: Path | None = None
 ) -> ImpactReport:
     """Every exposed entry grouped by device model with OTA remediation; devices with a fleet."""
-    with transaction(engine) as conn:
+    with read_transaction(engine) as conn:
         stored = entries.load_all(conn)
     index = FirmwareIndex(stored.values())
     remedies = {model: ModelRemedies(graph, query) for model, graph in index.graphs.items()}

@@ -15,10 +15,11 @@ from firpath.domain.errors import Defect, InvalidInput
 from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.record import entry_from_record, entry_to_record
 from firpath.domain.rules import check_catalogue, check_entry, check_unique_ids
+from firpath.domain.upgrade_from import UpgradeFrom
 from firpath.io.columns import CPL_OPTIONAL_COLUMNS
 from firpath.io.cpl_file import CplRecords, read_cpl
 from firpath.services.progress import Stage, no_stages
-from firpath.services.unit_of_work import now, transaction
+from firpath.services.unit_of_work import now, write_transaction
 from firpath.store import audit, entries, manufacturers
 
 
@@ -34,6 +35,7 @@ class ImportReport:
     unchanged: int
     dry_run: bool
     batch_id: int | None
+    kept: int = 0  # stored values an empty cell (or an absent column) did not erase
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +96,64 @@ def _parse(records: CplRecords) -> tuple[Parsed, set[str], list[Defect]]:
     return parsed, failed_ids, defects
 
 
-def _keep_absent_columns(entry: CplEntry, stored: CplEntry, present: Container[str]) -> CplEntry:
-    """Optional columns a record does not have keep their stored values on update."""
-    absent = {c: getattr(stored, c) for c in CPL_OPTIONAL_COLUMNS if c not in present}
-    return dataclasses.replace(entry, **absent) if absent else entry
+# Fields an import may leave empty: an empty cell (or a column the file lacks) keeps the stored
+# value, so an old extract never erases back-filled data; going back to "not provided" is a
+# correction (`firpath edit`).
+KEPT_WHEN_EMPTY: Final = (
+    "manufacturer_name",
+    "model_name",
+    "firmware_version_name",
+    "upgrade_from",
+    "zigbee_chipset_vendor",
+    "zigbee_stack_version",
+    "zigbee_band",
+    "date_added",
+    "notes",
+    *CPL_OPTIONAL_COLUMNS,
+)
+# A CPL Entry ID names one image: an import may not move it to another build.
+IMAGE_FIELDS: Final = (
+    "manufacturer_id",
+    "model_id",
+    "hardware_version",
+    "firmware_version",
+    "manufacturer_image_hash",
+)
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, UpgradeFrom) and not value.is_known)
+
+
+def _keep_stored_values(entry: CplEntry, stored: CplEntry) -> tuple[CplEntry, int]:
+    """The entry with every empty field holding its stored value, and how many were kept."""
+    kept = {
+        name: getattr(stored, name)
+        for name in KEPT_WHEN_EMPTY
+        if _is_empty(getattr(entry, name)) and not _is_empty(getattr(stored, name))
+    }
+    return (dataclasses.replace(entry, **kept) if kept else entry), len(kept)
+
+
+def _image_changes(entry: CplEntry, stored: CplEntry, row: int) -> list[Defect]:
+    """Defects for an import that would point a stored CPL Entry ID at another image."""
+    defects: list[Defect] = []
+    for name in IMAGE_FIELDS:
+        was, now_ = getattr(stored, name), getattr(entry, name)
+        if was != now_:
+            defects.append(
+                Defect(
+                    f"CPL Entry ID {entry.cpl_entry_id} names one image: the CPL has {name} "
+                    f"{was}; a different image needs a new CPL Entry ID (if the CPL is wrong, "
+                    f"correct it with `firpath edit {entry.cpl_entry_id} --set {name}=... "
+                    "--reason ...`)",
+                    row,
+                    name,
+                    entry.cpl_entry_id,
+                    now_,
+                )
+            )
+    return defects
 
 
 def _plan(merged: list[CplEntry], existing: dict[str, CplEntry]) -> _Plan:
@@ -137,7 +193,7 @@ def import_cpl_records(
     on_stage: Stage = no_stages,
 ) -> ImportReport:
     """Validate records against every rule and the stored CPL, then apply them in one go."""
-    with transaction(engine) as conn:
+    with write_transaction(engine) as conn:
         return apply_cpl_records(
             conn, records, source=source, actor=actor, dry_run=dry_run, on_stage=on_stage
         )
@@ -151,19 +207,22 @@ def apply_cpl_records(
     actor: str,
     dry_run: bool,
     on_stage: Stage = no_stages,
+    action: str = "import",
 ) -> ImportReport:
-    """`import_cpl_records` within the caller's transaction (raises before writing anything)."""
+    """`import_cpl_records` within the caller's write transaction (raises before writing)."""
     on_stage(IMPORT_STAGES[1])
     parsed, failed_ids, defects = _parse(records)
     existing = entries.load_all(conn)
     universe = dict(existing)
     rows: dict[str, int] = {}
     merged: list[CplEntry] = []
-    for row, parsed_entry, present in parsed:
-        stored = existing.get(parsed_entry.cpl_entry_id)
-        entry = (
-            parsed_entry if stored is None else _keep_absent_columns(parsed_entry, stored, present)
-        )
+    kept = 0
+    for row, entry, _present in parsed:
+        stored = existing.get(entry.cpl_entry_id)
+        if stored is not None:
+            defects += _image_changes(entry, stored, row)
+            entry, kept_here = _keep_stored_values(entry, stored)
+            kept += kept_here
         merged.append(entry)
         universe[entry.cpl_entry_id] = entry
         rows[entry.cpl_entry_id] = row
@@ -184,30 +243,34 @@ def apply_cpl_records(
         unchanged=plan.unchanged,
         dry_run=dry_run,
         batch_id=None,
+        kept=kept,
     )
     if dry_run or (not plan.new and not plan.changed):
         return report
     on_stage(IMPORT_STAGES[2])
-    at = now()
-    batch = audit.open_batch(conn, actor=actor, action="import", source=source, at=at)
     made = _add_manufacturers(conn, plan.new)
     entries.insert_entries(conn, plan.new)
+    stored_revisions = entries.revisions(conn, [a.cpl_entry_id for _, a in plan.changed])
     entries.update_entries(
-        conn,
-        [after for _, after in plan.changed],
-        rekeyed=[a.cpl_entry_id for b, a in plan.changed if a.build_key != b.build_key],
+        conn, [(after, stored_revisions[after.cpl_entry_id]) for _, after in plan.changed]
     )
-    audit.append(
+    batch = audit.record_batch(
         conn,
+        audit.ChangeBatch(actor=actor, action=action, command="import", at=now(), source=source),
         made
-        + [audit.AuditRecord("cpl_entry", e.cpl_entry_id, "create") for e in plan.new]
+        + [
+            audit.AuditRecord("cpl_entry", e.cpl_entry_id, "create", after=entry_to_record(e))
+            for e in plan.new
+        ]
         + [_audit_change(b, a) for b, a in plan.changed],
-        actor=actor,
-        at=at,
-        batch_id=batch,
+        {
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "kept": report.kept,
+            "rows": report.rows,
+        },
     )
-    summary = {"created": report.created, "updated": report.updated, "rows": report.rows}
-    audit.close_batch(conn, batch, summary)
     return dataclasses.replace(report, batch_id=batch)
 
 

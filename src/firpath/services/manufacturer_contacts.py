@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from firpath.domain.manufacturer import (
     manufacturer_from_record,
 )
 from firpath.io.manufacturer_file import read_manufacturers, render_manufacturers
-from firpath.services.unit_of_work import now, transaction
+from firpath.services.unit_of_work import now, read_transaction, write_transaction
 from firpath.store import audit, manufacturers
 
 
@@ -58,12 +57,10 @@ def import_contacts(
         parsed.append(item)
     if defects:
         raise InvalidInput(defects, f"{path.name}: nothing imported")
-    present = records[0][1].keys() if records else frozenset()
-    with transaction(engine) as conn:
+    with write_transaction(engine) as conn:
         return save_contacts(
             conn,
             parsed,
-            present=present,
             rows=len(records),
             source=path.name,
             actor=actor,
@@ -71,9 +68,13 @@ def import_contacts(
         )
 
 
-def _keep_absent(item: Manufacturer, stored: Manufacturer, present: Container[str]) -> Manufacturer:
-    """Fields the file has no column for keep their stored values."""
-    kept = {f: getattr(stored, f) for f in MANUFACTURER_FIELDS if f not in present}
+def _keep_stored(item: Manufacturer, stored: Manufacturer) -> Manufacturer:
+    """An empty cell (or a column the file lacks) keeps the stored value: never erased."""
+    kept = {
+        f: getattr(stored, f)
+        for f in MANUFACTURER_FIELDS
+        if getattr(item, f) is None and getattr(stored, f) is not None
+    }
     return dataclasses.replace(item, **kept) if kept else item
 
 
@@ -81,16 +82,16 @@ def save_contacts(
     conn: Connection,
     items: list[Manufacturer],
     *,
-    present: Container[str] = MANUFACTURER_FIELDS,
     rows: int,
     source: str,
     actor: str,
     dry_run: bool = False,
+    action: str = "import_contacts",
 ) -> ContactsReport:
     """Add or update validated manufacturers, audited, in the caller's transaction."""
     known = manufacturers.load_all(conn)
     parsed = [
-        _keep_absent(m, known[m.manufacturer_id], present) if m.manufacturer_id in known else m
+        _keep_stored(m, known[m.manufacturer_id]) if m.manufacturer_id in known else m
         for m in items
     ]
     new = [m for m in parsed if m.manufacturer_id not in known]
@@ -104,12 +105,13 @@ def save_contacts(
     )
     if dry_run or (not new and not changed):
         return report
-    at = now()
-    batch = audit.open_batch(conn, actor=actor, action="import_contacts", source=source, at=at)
     manufacturers.insert(conn, new)
     manufacturers.update_all(conn, [after for _, after in changed])
-    audit.append(
+    audit.record_batch(
         conn,
+        audit.ChangeBatch(
+            actor=actor, action=action, command="manufacturers import", at=now(), source=source
+        ),
         [
             audit.AuditRecord("manufacturer", m.manufacturer_id, "create", after=m.as_dict())
             for m in new
@@ -124,17 +126,14 @@ def save_contacts(
             )
             for b, a in changed
         ],
-        actor=actor,
-        at=at,
-        batch_id=batch,
+        {"created": len(new), "updated": len(changed), "rows": rows},
     )
-    audit.close_batch(conn, batch, {"created": len(new), "updated": len(changed)})
     return report
 
 
 def list_manufacturers(engine: Engine) -> list[Manufacturer]:
     """Every manufacturer with contacts, by id."""
-    with transaction(engine) as conn:
+    with read_transaction(engine) as conn:
         return list(manufacturers.load_all(conn).values())
 
 

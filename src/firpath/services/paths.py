@@ -12,7 +12,7 @@ from firpath.domain.errors import NotFound
 from firpath.domain.path_explanation import explain
 from firpath.domain.upgrade_graph import ModelGraph, PathResult, PathStatus
 from firpath.domain.values import cpl_entry_id
-from firpath.services.unit_of_work import transaction
+from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries
 
 LATEST: Final = "latest"
@@ -29,7 +29,7 @@ class PathAnswer:
 def find_path(engine: Engine, source_id: str, target: str = LATEST) -> PathAnswer:
     """The fewest-steps upgrade path from `source_id` to `target` (an ID or `latest`)."""
     source_key = cpl_entry_id(source_id, "from")
-    with transaction(engine) as conn:
+    with read_transaction(engine) as conn:
         source = entries.get_entry(conn, source_key)
         if source is None:
             raise NotFound(f"CPL entry {source_key} (from) is not on the CPL")

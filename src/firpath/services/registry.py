@@ -11,7 +11,7 @@ from firpath.domain.errors import NotFound
 from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.values import cpl_entry_id, entry_id_order
 from firpath.io.cpl_file import ExportFormat, render_cpl
-from firpath.services.unit_of_work import transaction
+from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries, manufacturers
 from firpath.store.entries import EntryFilter
 
@@ -27,7 +27,7 @@ class EntryDetail:
 
 def export_cpl(engine: Engine, fmt: ExportFormat) -> bytes:
     """The whole FIR as a file's bytes, entries ordered by CPL Entry ID."""
-    with transaction(engine) as conn:
+    with read_transaction(engine) as conn:
         stored = entries.load_all(conn)
     ordered = [stored[k] for k in sorted(stored, key=entry_id_order)]
     return render_cpl(ordered, fmt)
@@ -35,14 +35,14 @@ def export_cpl(engine: Engine, fmt: ExportFormat) -> bytes:
 
 def list_entries(engine: Engine, flt: EntryFilter, limit: int | None = None) -> list[CplEntry]:
     """Entries matching the filter, by device model and firmware version."""
-    with transaction(engine) as conn:
+    with read_transaction(engine) as conn:
         return entries.find_entries(conn, flt, limit)
 
 
 def show_entry(engine: Engine, entry_id: str) -> EntryDetail:
     """One entry by CPL Entry ID (case ignored), with its upgrade-to IDs and contacts."""
     key = cpl_entry_id(entry_id)
-    with transaction(engine) as conn:
+    with read_transaction(engine) as conn:
         entry = entries.get_entry(conn, key)
         if entry is None:
             raise NotFound(f"CPL entry {key} is not on the CPL")

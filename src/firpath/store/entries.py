@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, or_, select, update
 
 from firpath.domain.entry import CplEntry, DeviceModel
+from firpath.domain.errors import StaleRevision
 from firpath.domain.values import entry_id_order
 from firpath.store.bulk import bulk_insert
 from firpath.store.entry_rows import (
@@ -148,40 +149,50 @@ def insert_entries(conn: Connection, entries: Sequence[CplEntry]) -> None:
     bulk_insert(conn, upgrade_edges, EDGE_COLUMNS, edge_rows(entries))
 
 
-def update_entries(
-    conn: Connection, entries: Sequence[CplEntry], rekeyed: Collection[str] = ()
-) -> None:
-    """Overwrite stored entries (same IDs) and replace their upgrade edges.
+def revisions(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
+    """The stored revision of each of `ids` (entries not stored are left out)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        query = select(cpl_entries.c.cpl_entry_id, cpl_entries.c.revision).where(
+            cpl_entries.c.cpl_entry_id.in_(chunk)
+        )
+        found.update({eid: int(rev) for eid, rev in conn.execute(query)})
+    return found
 
-    `rekeyed` names entries whose build (device model, version, hash) changes: they first
-    get a temporary hash, so builds may swap between entries within one update.
-    """
+
+def update_entries(conn: Connection, entries: Sequence[tuple[CplEntry, int]]) -> None:
+    """Overwrite stored entries, each only if still at the revision given, and replace their
+    upgrade edges; raises StaleRevision (nothing of it applied by the caller's rollback) when
+    any entry was changed since it was read."""
     if not entries:
         return
-    if rekeyed:
-        conn.execute(
-            update(cpl_entries)
-            .where(cpl_entries.c.cpl_entry_id == bindparam("b_id"))
-            .values(manufacturer_image_hash=bindparam("parked")),
-            [{"b_id": eid, "parked": f"~{i}"} for i, eid in enumerate(rekeyed)],
-        )
     rows = []
-    for e in entries:
+    for e, revision in entries:
         row = entry_row(e)
         row["b_id"] = row.pop("cpl_entry_id")
+        row["b_revision"] = revision
         rows.append(row)
     values: dict[str, Any] = {
         name: bindparam(name) for name in SCALAR_COLUMNS if name != "cpl_entry_id"
     }
     statement = (
         update(cpl_entries)
-        .where(cpl_entries.c.cpl_entry_id == bindparam("b_id"))
+        .where(
+            cpl_entries.c.cpl_entry_id == bindparam("b_id"),
+            cpl_entries.c.revision == bindparam("b_revision"),
+        )
         .values(**values, revision=cpl_entries.c.revision + 1)
     )
-    conn.execute(statement, rows)
-    ids = [e.cpl_entry_id for e in entries]
+    changed = conn.execute(statement, rows).rowcount
+    if changed != len(rows):
+        raise StaleRevision(
+            f"{len(rows) - changed} of {len(rows)} entries changed while this change was being "
+            "made; nothing was saved: try again"
+        )
+    ids = [e.cpl_entry_id for e, _ in entries]
     for start in range(0, len(ids), 500):
         conn.execute(
             delete(upgrade_edges).where(upgrade_edges.c.cpl_entry_id.in_(ids[start : start + 500]))
         )
-    bulk_insert(conn, upgrade_edges, EDGE_COLUMNS, edge_rows(entries))
+    bulk_insert(conn, upgrade_edges, EDGE_COLUMNS, edge_rows([e for e, _ in entries]))

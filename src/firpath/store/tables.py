@@ -102,9 +102,14 @@ change_batches = Table(
     Column("action", String(32), nullable=False),
     Column("source", Text),
     Column("summary", JSON),
+    Column("command", Text),
+    Column("reason", Text),
+    Column("chain_seq", Integer, unique=True),
+    Column("chain_hash", String(64)),
 )
 
-# Append-only (triggers in the migration refuse UPDATE and DELETE).
+# Append-only (triggers refuse UPDATE, DELETE, TRUNCATE and replacing inserts); every row is a
+# link of the audit hash chain (domain.audit_trail).
 audit_log = Table(
     "audit_log",
     metadata,
@@ -118,5 +123,7 @@ audit_log = Table(
     Column("reason", Text),
     Column("before", JSON),
     Column("after", JSON),
+    Column("chain_seq", Integer, unique=True),
+    Column("chain_hash", String(64)),
     Index("ix_audit_log_entity", "entity", "entity_id"),
 )
