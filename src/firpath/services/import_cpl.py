@@ -171,18 +171,6 @@ def _plan(merged: list[CplEntry], existing: dict[str, CplEntry]) -> _Plan:
     return _Plan(new, changed, unchanged)
 
 
-def _audit_change(before: CplEntry, after: CplEntry) -> audit.AuditRecord:
-    old, new = entry_to_record(before), entry_to_record(after)
-    fields = [k for k in new if old[k] != new[k]]
-    return audit.AuditRecord(
-        entity="cpl_entry",
-        entity_id=after.cpl_entry_id,
-        action="update",
-        before={k: old[k] for k in fields},
-        after={k: new[k] for k in fields},
-    )
-
-
 def import_cpl_records(
     engine: Engine,
     records: CplRecords,
@@ -262,7 +250,7 @@ def apply_cpl_records(
             audit.AuditRecord("cpl_entry", e.cpl_entry_id, "create", after=entry_to_record(e))
             for e in plan.new
         ]
-        + [_audit_change(b, a) for b, a in plan.changed],
+        + [audit.entry_update(b, a) for b, a in plan.changed],
         {
             "created": report.created,
             "updated": report.updated,

@@ -11,7 +11,16 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from firpath.domain.audit_trail import ChainLink, LoggedChange, canonical, link_hash, utc_text
+from firpath.domain.audit_trail import (
+    GENESIS,
+    ChainLink,
+    LoggedChange,
+    canonical,
+    link_hash,
+    utc_text,
+)
+from firpath.domain.entry import CplEntry
+from firpath.domain.record import entry_to_record
 from firpath.store.bulk import bulk_insert, db_datetime
 from firpath.store.tables import audit_log, change_batches
 
@@ -116,6 +125,20 @@ def record_content(
     return (audit_id, batch_id, at, actor, action, entity, entity_id, reason, before, after)
 
 
+def entry_update(before: CplEntry, after: CplEntry, reason: str | None = None) -> AuditRecord:
+    """The audit record of an entry update: each changed field's value before and after."""
+    old, new = entry_to_record(before), entry_to_record(after)
+    fields = [k for k in new if old[k] != new[k]]
+    return AuditRecord(
+        entity="cpl_entry",
+        entity_id=after.cpl_entry_id,
+        action="update",
+        before={k: old[k] for k in fields},
+        after={k: new[k] for k in fields},
+        reason=reason,
+    )
+
+
 def _head(conn: Connection) -> tuple[int, str, int, int]:
     """(last chain position, its hash, last batch id, last audit id) — under the write lock."""
     seq_b, hash_b = conn.execute(
@@ -133,8 +156,6 @@ def _head(conn: Connection) -> tuple[int, str, int, int]:
     seq, last = max((seq_b or 0, hash_b or ""), (seq_a or 0, hash_a or ""))
     top_batch = conn.execute(select(func.max(change_batches.c.batch_id))).scalar() or 0
     top_audit = conn.execute(select(func.max(audit_log.c.audit_id))).scalar() or 0
-    from firpath.domain.audit_trail import GENESIS
-
     return int(seq), (last or GENESIS), int(top_batch), int(top_audit)
 
 
