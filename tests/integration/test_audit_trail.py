@@ -96,7 +96,8 @@ def test_replacing_inserts_and_truncate_are_refused(logged: Engine) -> None:
 
 
 def test_an_edited_record_is_found(logged: Engine) -> None:
-    run(logged, *without_guards(logged), "UPDATE audit_log SET actor = 'mallory' WHERE audit_id = 3")
+    edit = "UPDATE audit_log SET actor = 'mallory' WHERE audit_id = 3"
+    run(logged, *without_guards(logged), edit)
     assert ("edited", "audit_log", "3") in problems(logged)
 
 

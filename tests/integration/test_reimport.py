@@ -24,7 +24,7 @@ BACKFILLED = {
     "upgrade_from": "101",
     "zigbee_chipset_vendor": "Silicon Labs",
     "zigbee_stack_version": "EmberZNet 7.4.3",
-    "zigbee_band": "Multi MAC Selection – Auto",
+    "zigbee_band": "MULTI_MAC_AUTO",
     "release_notes": "Fixes tariff rounding",
     "gbcs_version": "4.1",
     "notes": "back-filled by Northbridge",
