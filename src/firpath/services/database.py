@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from firpath.domain.errors import FieldInvalid
+from firpath.domain.errors import FieldInvalid, SchemaMismatch
 from firpath.services.unit_of_work import write_transaction
 from firpath.store import entries
 from firpath.store.migrate import grant_runtime_role, migrate
-from firpath.store.schema_version import HEAD, stored_revision
+from firpath.store.schema_version import HEAD, KNOWN_REVISIONS, stored_revision, unknown_schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,8 @@ def initialise(engine: Engine, *, runtime_role: str | None = None) -> DatabaseSt
         )
     with write_transaction(engine, migrating=True) as conn:
         before = stored_revision(conn)
+        if before is not None and before not in KNOWN_REVISIONS:
+            raise SchemaMismatch(unknown_schema(before))
         migrate(conn)
         count = entries.count_entries(conn)
         if runtime_role is not None:

@@ -24,6 +24,14 @@ def stored_revision(conn: Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+def unknown_schema(found: str) -> str:
+    """The message for a schema revision this firpath does not know."""
+    return (
+        f"the database has schema {found}, which this firpath (schema {HEAD}) does not know: "
+        "it was made by a newer firpath; nothing was changed"
+    )
+
+
 def check_schema(conn: Connection, *, writing: bool) -> None:
     """Refuse a database whose schema is newer or unknown (and, for writes, older)."""
     found = stored_revision(conn)
@@ -32,10 +40,7 @@ def check_schema(conn: Connection, *, writing: bool) -> None:
     if found == HEAD:
         return
     if found not in KNOWN_REVISIONS:
-        raise SchemaMismatch(
-            f"the database has schema {found}, which this firpath (schema {HEAD}) does not "
-            "know: it was made by a newer firpath; nothing was changed"
-        )
+        raise SchemaMismatch(unknown_schema(found))
     if writing:
         raise SchemaMismatch(
             f"the database has schema {found} and this firpath writes schema {HEAD}: "
