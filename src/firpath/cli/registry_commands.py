@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final, cast
 
 import typer
 from rich.markup import escape
@@ -15,6 +15,7 @@ from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
 from firpath.io.cpl_file import ExportFormat
 from firpath.io.files import write_file
+from firpath.io.formats import choose_format
 from firpath.services.database import initialise
 from firpath.services.import_cpl import IMPORT_STAGES, import_cpl_file
 from firpath.services.progress import no_stages
@@ -86,18 +87,25 @@ def import_(
     )
 
 
+EXPORT_FORMATS: Final = ("csv", "xlsx", "json")
+
+
 @handles_errors()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, xlsx or json")] = "csv",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, xlsx or json (default: the --out extension, else csv)"),
+    ] = None,
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of standard output.")
     ] = None,
 ) -> None:
     """Export the FIR (every entry with the four new fields)."""
-    content = export_cpl(settings(ctx).engine(), fmt)
+    chosen = cast(ExportFormat, choose_format(fmt, out_file, EXPORT_FORMATS, "csv"))
+    content = export_cpl(settings(ctx).engine(), chosen)
     if out_file is None:
-        if fmt == "xlsx" and sys.stdout.isatty():
+        if chosen == "xlsx" and sys.stdout.isatty():
             raise typer.BadParameter("XLSX is binary: give --out FILE", param_hint="--format")
         sys.stdout.buffer.write(content)
         sys.stdout.flush()

@@ -73,23 +73,32 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
         raise DatabaseNotReady(f"no database at {database}: run `firpath init` or give --db")
     if not in_memory and Path(database).is_dir():
         raise DatabaseNotReady(f"{database} is a folder, not a database file")
-    read_only = not in_memory and _read_only(Path(database))
+    read_only = None if in_memory else _read_only_mode(Path(database))
     connect_args: dict[str, Any] = {"timeout": lock_wait(), "isolation_level": None}
     if read_only:
-        connect_args["uri"] = True
-        parsed = parsed.set(database=f"file:{Path(database).resolve()}?mode=ro")
+        query = dict(part.split("=") for part in read_only.split("&")) | {"uri": "true"}
+        parsed = parsed.set(database=f"file:{Path(database).resolve()}", query=query)
     engine = create_engine(parsed, connect_args=connect_args)
     event.listen(engine, "connect", _sqlite_pragmas_read_only if read_only else _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _read_only(database: Path) -> bool:
-    """Whether SQLite could not write this file (or, for a new file, its folder)."""
-    if database.exists():
-        folder = database.resolve().parent
-        return not os.access(database, os.W_OK) or not os.access(folder, os.W_OK)
-    return False
+def _read_only_mode(database: Path) -> str | None:
+    """How to open a SQLite file firpath cannot write: None when it can.
+
+    In a folder that cannot be written, SQLite cannot make the WAL index: with no WAL file
+    pending, the database is opened as immutable (nothing can change it meanwhile).
+    """
+    if not database.exists():
+        return None
+    folder_writable = os.access(database.resolve().parent, os.W_OK)
+    if os.access(database, os.W_OK) and folder_writable:
+        return None
+    wal = database.with_name(database.name + "-wal")
+    if not folder_writable and not wal.exists():
+        return "mode=ro&immutable=1"
+    return "mode=ro"
 
 
 def _sqlite_begin(conn: Connection) -> None:
