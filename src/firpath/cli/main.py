@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from firpath import __version__
 from firpath.cli import entries_commands, manufacturer_commands
+from firpath.cli.backfill_commands import chase_list_command, completeness_command
 from firpath.cli.context import settings
 from firpath.cli.demo_commands import demo
 from firpath.cli.impact_commands import impact
@@ -58,6 +59,8 @@ app.command("demo")(demo)
 app.command("path")(path)
 app.command("plan")(plan)
 app.command("impact")(impact)
+app.command("completeness")(completeness_command)
+app.command("chase-list")(chase_list_command)
 app.add_typer(entries_commands.app, name="entries")
 app.add_typer(manufacturer_commands.app, name="manufacturers")
 

@@ -17,6 +17,7 @@ from firpath.domain.record import entry_from_record, entry_to_record
 from firpath.domain.rules import check_catalogue, check_entry, check_unique_ids
 from firpath.io.columns import CPL_OPTIONAL_COLUMNS
 from firpath.io.cpl_file import CplRecords, read_cpl
+from firpath.services.backfill import complete_backfill_records
 from firpath.services.progress import Stage, no_stages
 from firpath.services.unit_of_work import now, transaction
 from firpath.store import audit, entries, manufacturers
@@ -34,6 +35,8 @@ class ImportReport:
     unchanged: int
     dry_run: bool
     batch_id: int | None
+    kind: str = "cpl"  # "backfill": a returned chase list
+    fields_filled: int | None = None  # by a back-fill: field values it set
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +156,12 @@ def apply_cpl_records(
     on_stage: Stage = no_stages,
 ) -> ImportReport:
     """`import_cpl_records` within the caller's transaction (raises before writing anything)."""
+    if records.kind == "backfill":  # a returned chase list: complete its rows, then as usual
+        completed, filled = complete_backfill_records(conn, records, source=source)
+        report = apply_cpl_records(
+            conn, completed, source=source, actor=actor, dry_run=dry_run, on_stage=on_stage
+        )
+        return dataclasses.replace(report, kind=records.kind, fields_filled=filled)
     on_stage(IMPORT_STAGES[1])
     parsed, failed_ids, defects = _parse(records)
     existing = entries.load_all(conn)
