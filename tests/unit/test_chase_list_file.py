@@ -186,7 +186,7 @@ def test_an_unknown_extension_is_refused(name: str) -> None:
         (["cpl_entry_id", "zigbee_band", "no such column"], True),  # the unknown one is reported
         (IDENTIFYING, False),  # nothing to fill
         (FOUR, False),  # no CPL Entry ID
-        (IDENTIFYING + [*FOUR, "notes"], False),  # another CPL column: a CPL file
+        ([*IDENTIFYING, *FOUR, "notes"], False),  # another CPL column: a CPL file
         (list(CPL_ALL_COLUMNS), False),
     ],
 )
