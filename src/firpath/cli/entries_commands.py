@@ -10,6 +10,7 @@ from firpath.cli.context import settings
 from firpath.cli.entry_views import entries_table, entry_panel
 from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.domain import values
+from firpath.domain.completeness import parse_missing_field
 from firpath.domain.values import DeviceType, EntryStatus
 from firpath.io.cpl_file import entry_json
 from firpath.services.registry import list_entries, show_entry
@@ -30,6 +31,14 @@ def entries(
     hardware_version: Annotated[str | None, typer.Option("--hardware-version")] = None,
     status: Annotated[str | None, typer.Option("--status", help="active or removed")] = None,
     text: Annotated[str | None, typer.Option("--text", "-t", help="Free text search.")] = None,
+    missing: Annotated[
+        str | None,
+        typer.Option(
+            "--missing",
+            help="Only in-scope entries missing this new field: upgrade_from, "
+            "zigbee_chipset_vendor, zigbee_stack_version, zigbee_band, or any.",
+        ),
+    ] = None,
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=1_000_000, help="At most this many.")
     ] = 200,
@@ -45,11 +54,13 @@ def entries(
         hardware_version=values.hardware_version(hardware_version) if hardware_version else None,
         status=EntryStatus.parse(status).value if status else None,
         text=text.strip() if text else None,
+        missing=parse_missing_field(missing) if missing is not None else None,
     )
     found = list_entries(settings(ctx).engine(), flt, limit + 1)
     shown = found[:limit]
     if as_json:
-        print_json({"entries": [entry_json(e) for e in shown], "truncated": len(found) > limit})
+        listed = [entry_json(e) | {"missing": list(e.missing_new_fields)} for e in shown]
+        print_json({"entries": listed, "truncated": len(found) > limit})
         return
     more = f" (first {limit}; narrow the filters or raise --limit)" if len(found) > limit else ""
     out.print(entries_table(shown, f"{len(shown)} CPL entries{more}"))
@@ -68,6 +79,7 @@ def show(
         document = entry_json(detail.entry)
         document["upgrade_to"] = detail.upgrade_to
         document["missing_data"] = list(detail.entry.missing_new_fields)
+        document["missing"] = document["missing_data"]  # the key `entries --json` uses
         document["manufacturer_contact"] = (
             detail.manufacturer.as_dict() if detail.manufacturer else None
         )

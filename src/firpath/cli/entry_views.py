@@ -39,6 +39,13 @@ def zigbee_text(entry: CplEntry) -> str:
     return " / ".join(parts)
 
 
+def missing_text(entry: CplEntry) -> str:
+    """The new fields an entry misses, or why none are missing."""
+    if not entry.device_type.in_scope:
+        return f"none (the new fields are optional for {entry.device_type.value})"
+    return ", ".join(entry.missing_new_fields) or "none"
+
+
 def entries_table(items: Sequence[CplEntry], title: str) -> Table:
     """A table of entries, one row each."""
     table = Table(title=title, show_lines=False)
@@ -99,7 +106,7 @@ def entry_panel(detail: EntryDetail) -> Table:
             if e.zigbee_band
             else "[yellow]not provided[/]",
         ),
-        ("missing SECMP0231 data", ", ".join(e.missing_new_fields) or "none"),
+        ("missing SECMP0231 data", missing_text(e)),
         ("date added", e.date_added.isoformat() if e.date_added else ""),
         ("release date", e.release_date.isoformat() if e.release_date else ""),
         ("release notes", escape(e.release_notes or "")),

@@ -11,6 +11,7 @@ from rich.markup import escape
 from firpath import __version__
 from firpath.cli import entries_commands, manufacturer_commands
 from firpath.cli.audit_commands import audit_app, edit, history
+from firpath.cli.backfill_commands import chase_list_command, completeness_command
 from firpath.cli.context import settings
 from firpath.cli.demo_commands import demo
 from firpath.cli.impact_commands import impact
@@ -62,6 +63,8 @@ app.command("impact")(impact)
 app.command("edit")(edit)
 app.command("history")(history)
 app.add_typer(audit_app, name="audit")
+app.command("completeness")(completeness_command)
+app.command("chase-list")(chase_list_command)
 app.add_typer(entries_commands.app, name="entries")
 app.add_typer(manufacturer_commands.app, name="manufacturers")
 

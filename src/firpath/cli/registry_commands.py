@@ -75,6 +75,13 @@ def import_(
         print_json(asdict(report))
         return
     verb = "would import" if dry_run else "imported"
+    if report.kind == "backfill":
+        out.print(
+            f"{escape(report.source)}: back-fill (chase list), {verb} {report.rows} rows: "
+            f"{report.fields_filled} fields filled, {report.updated} entries updated, "
+            f"{report.unchanged} unchanged" + (" (dry run, nothing written)" if dry_run else "")
+        )
+        return
     out.print(
         f"{escape(report.source)}: {verb} {report.rows} rows: {report.created} new, "
         f"{report.updated} updated, {report.unchanged} unchanged"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from firpath.domain.band import ZigbeeBand
 from firpath.domain.upgrade_from import UpgradeFrom
 from firpath.domain.values import DeviceType, EntryStatus
+
+NEW_FIELDS: Final = ("upgrade_from", "zigbee_chipset_vendor", "zigbee_stack_version", "zigbee_band")
 
 
 class DeviceModel(NamedTuple):
@@ -76,7 +78,14 @@ class CplEntry:
 
     @property
     def missing_new_fields(self) -> tuple[str, ...]:
-        """The SECMP0231 fields this entry does not (fully) state."""
+        """The SECMP0231 fields this entry should state but does not (fully).
+
+        The one rule of what is missing: only in-scope device types ever miss anything (the
+        new fields are optional for IHD, GPF, CAD and ALT_HAN), N/A is a stated *upgrade
+        from*, and legacy multi-MAC with its join behaviour not stated is a missing band.
+        """
+        if not self.device_type.in_scope:
+            return ()
         missing: list[str] = []
         if not self.upgrade_from.is_known:
             missing.append("upgrade_from")

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Final
 
 from firpath.domain.band import ZigbeeBand
+from firpath.domain.entry import NEW_FIELDS as NEW_FIELDS  # the four fields, named here too
 from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect
 from firpath.domain.upgrade_from import UpgradeFromKind
 from firpath.domain.values import DeviceType
-
-NEW_FIELDS: Final = ("upgrade_from", "zigbee_chipset_vendor", "zigbee_stack_version", "zigbee_band")
 
 
 def check_entry(

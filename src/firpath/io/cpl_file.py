@@ -12,6 +12,7 @@ from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect, FieldInvalid, InvalidInput, UnreadableFile
 from firpath.domain.record import entry_to_record
 from firpath.domain.upgrade_from import upgrade_from_json
+from firpath.io.chase_list_file import is_backfill_header
 from firpath.io.columns import CPL_ALL_COLUMNS, CPL_COLUMNS, match_header
 from firpath.io.sheets import Sheet, read_bytes, read_csv, read_xlsx, sniff_format, write_csv
 from firpath.io.sheets import write_xlsx as sheet_to_xlsx
@@ -27,6 +28,7 @@ class CplRecords:
 
     records: list[tuple[int, dict[str, str]]]
     file_format: str
+    kind: Literal["cpl", "backfill"] = "cpl"  # backfill: a returned chase list
 
 
 def read_cpl(path: Path) -> CplRecords:
@@ -43,7 +45,9 @@ def _records_from_sheet(sheet: Sheet, fmt: str) -> CplRecords:
     names = list(sheet.header)
     while names and not names[-1].strip():  # spreadsheets often save an empty last column
         names.pop()
-    header, defects = match_header(names, CPL_ALL_COLUMNS, CPL_COLUMNS)
+    backfill = is_backfill_header(names)  # a chase list needs only the CPL Entry ID
+    required = ("cpl_entry_id",) if backfill else CPL_COLUMNS
+    header, defects = match_header(names, CPL_ALL_COLUMNS, required)
     columns = header.columns
     width = len(columns)
     records: list[tuple[int, dict[str, str]]] = []
@@ -65,7 +69,7 @@ def _records_from_sheet(sheet: Sheet, fmt: str) -> CplRecords:
         records.append((number, dict(zip(columns, cells, strict=True))))
     if defects:
         raise InvalidInput(defects, "the CPL file's layout is wrong")
-    return CplRecords(records, fmt)
+    return CplRecords(records, fmt, "backfill" if backfill else "cpl")
 
 
 def _json_text(key: str, value: Any, row: int, defects: list[Defect]) -> str:

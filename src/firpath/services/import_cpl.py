@@ -18,6 +18,7 @@ from firpath.domain.rules import check_catalogue, check_entry, check_unique_ids
 from firpath.domain.upgrade_from import UpgradeFrom
 from firpath.io.columns import CPL_OPTIONAL_COLUMNS
 from firpath.io.cpl_file import CplRecords, read_cpl
+from firpath.services.backfill import complete_backfill_records
 from firpath.services.progress import Stage, no_stages
 from firpath.services.unit_of_work import now, write_transaction
 from firpath.store import audit, entries, manufacturers
@@ -36,6 +37,8 @@ class ImportReport:
     dry_run: bool
     batch_id: int | None
     kept: int = 0  # stored values an empty cell (or an absent column) did not erase
+    kind: str = "cpl"  # "backfill": a returned chase list
+    fields_filled: int | None = None  # by a back-fill: field values it set
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +201,18 @@ def apply_cpl_records(
     action: str = "import",
 ) -> ImportReport:
     """`import_cpl_records` within the caller's write transaction (raises before writing)."""
+    if records.kind == "backfill":  # a returned chase list: complete its rows, then as usual
+        completed, filled = complete_backfill_records(conn, records, source=source)
+        report = apply_cpl_records(
+            conn,
+            completed,
+            source=source,
+            actor=actor,
+            dry_run=dry_run,
+            on_stage=on_stage,
+            action="backfill",
+        )
+        return dataclasses.replace(report, kind=records.kind, fields_filled=filled)
     on_stage(IMPORT_STAGES[1])
     parsed, failed_ids, defects = _parse(records)
     existing = entries.load_all(conn)

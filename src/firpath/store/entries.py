@@ -7,11 +7,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, delete, func, or_, select, update
 
-from firpath.domain.entry import CplEntry, DeviceModel
+from firpath.domain.band import ZigbeeBand
+from firpath.domain.completeness import ANY_FIELD
+from firpath.domain.entry import NEW_FIELDS, CplEntry, DeviceModel
 from firpath.domain.errors import StaleRevision
-from firpath.domain.values import entry_id_order
+from firpath.domain.upgrade_from import UpgradeFromKind
+from firpath.domain.values import IN_SCOPE_DEVICE_TYPES, entry_id_order
 from firpath.store.bulk import bulk_insert
 from firpath.store.entry_rows import (
     EDGE_COLUMNS,
@@ -36,6 +39,7 @@ class EntryFilter:
     hardware_version: str | None = None
     status: str | None = None
     text: str | None = None
+    missing: str | None = None  # one of the four new fields, or "any" (in-scope types only)
 
 
 def _edges_by_entry(conn: Connection, ids: Collection[str] | None) -> dict[str, list[str]]:
@@ -48,6 +52,24 @@ def _edges_by_entry(conn: Connection, ids: Collection[str] | None) -> dict[str, 
     for entry_id, from_id in conn.execute(query):
         edges[entry_id].append(from_id)
     return edges
+
+
+def _misses(field: str) -> ColumnElement[bool]:
+    """SQL for `CplEntry.missing_new_fields` containing `field` (`any`: one of the four)."""
+    c = cpl_entries.c
+    if field == ANY_FIELD:
+        return or_(*(_misses(f) for f in NEW_FIELDS))
+    in_scope = c.device_type.in_(sorted(t.value for t in IN_SCOPE_DEVICE_TYPES))
+    absent: ColumnElement[bool]
+    if field == "upgrade_from":
+        absent = c.upgrade_from_kind == UpgradeFromKind.UNKNOWN.value
+    elif field == "zigbee_band":
+        absent = or_(c.zigbee_band.is_(None), c.zigbee_band == ZigbeeBand.MULTI_MAC_UNSTATED.value)
+    elif field in NEW_FIELDS:
+        absent = c[field].is_(None)
+    else:
+        raise ValueError(f"not a new field: {field!r}")
+    return in_scope & absent
 
 
 def load_all(conn: Connection) -> dict[str, CplEntry]:
@@ -65,6 +87,18 @@ def get_entry(conn: Connection, entry_id: str) -> CplEntry | None:
     if row is None:
         return None
     return entry_from_row(row, _edges_by_entry(conn, [entry_id]).get(entry_id, ()))
+
+
+def entries_by_id(conn: Connection, ids: Collection[str]) -> dict[str, CplEntry]:
+    """The stored entries among `ids` (already normalised), by CPL Entry ID."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, CplEntry] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = conn.execute(select(*_COLUMNS).where(cpl_entries.c.cpl_entry_id.in_(chunk))).all()
+        edges = _edges_by_entry(conn, [r[0] for r in rows])
+        found.update((r[0], entry_from_row(r, edges.get(r[0], ()))) for r in rows)
+    return found
 
 
 def entries_of_model(conn: Connection, model: DeviceModel) -> list[CplEntry]:
@@ -102,6 +136,8 @@ def find_entries(conn: Connection, flt: EntryFilter, limit: int | None = None) -
     ):
         if value is not None:
             query = query.where(column == value)
+    if flt.missing is not None:
+        query = query.where(_misses(flt.missing))
     if flt.text:
         literal = flt.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{literal}%"
