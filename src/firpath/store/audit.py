@@ -121,7 +121,8 @@ def record_content(
     before: Any,
     after: Any,
 ) -> tuple[Any, ...]:
-    """The fields of an audit record that its chain hash covers."""
+    """The fields of an audit record that its chain hash covers (before/after as canonical
+    JSON text, so each is serialised once when written)."""
     return (audit_id, batch_id, at, actor, action, entity, entity_id, reason, before, after)
 
 
@@ -210,8 +211,8 @@ def record_batch(
     rows: list[tuple[Any, ...]] = []
     for offset, r in enumerate(records, start=1):
         audit_id = top_audit + offset
-        before = None if r.before is None else json.loads(canonical(dict(r.before)))
-        after = None if r.after is None else json.loads(canonical(dict(r.after)))
+        before = None if r.before is None else canonical(r.before)
+        after = None if r.after is None else canonical(r.after)
         reason = r.reason if r.reason is not None else batch.reason
         seq += 1
         content = record_content(
@@ -237,8 +238,8 @@ def record_batch(
                 r.entity,
                 r.entity_id,
                 reason,
-                None if before is None else canonical(before),
-                None if after is None else canonical(after),
+                before,
+                after,
                 seq,
                 previous,
             )
