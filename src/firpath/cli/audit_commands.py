@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ from firpath.error_codes import EXIT_ERROR
 from firpath.services.corrections import correct_entry
 from firpath.services.history import entry_history, verify_audit
 
+PROBLEMS_SHOWN = 50
 _CREATION_SHOWN = (
     "firmware_version_name",
     "firmware_version",
@@ -164,10 +166,14 @@ def verify(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         )
     else:
         out.print(f"[bold red]audit trail NOT verified:[/] {len(result.problems)} problem(s)")
+        kinds = Counter(p.kind for p in result.problems)
+        out.print(", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())))
         table = Table("kind", "where", "id", "problem")
-        for p in result.problems:
+        for p in result.problems[:PROBLEMS_SHOWN]:
             table.add_row(p.kind, p.table, escape(p.row_id), escape(p.message))
         out.print(table)
+        if len(result.problems) > PROBLEMS_SHOWN:
+            out.print(f"... and {len(result.problems) - PROBLEMS_SHOWN} more (all with --json)")
     if result.legacy_rows and not as_json:
         out.print(
             f"{result.legacy_rows} rows from before the chain began (schema 0001) not checked"

@@ -323,8 +323,8 @@ def read_log(conn: Connection) -> StoredLog:
             entity,
             entity_id,
             reason,
-            before,
-            after,
+            None if before is None else canonical(before),
+            None if after is None else canonical(after),
         )
         links.append(ChainLink("audit_log", audit_id, seq, digest, content))
         changes.append(LoggedChange(audit_id, entity, entity_id, action, before, after))
