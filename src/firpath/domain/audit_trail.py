@@ -42,9 +42,22 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _frame(value: Any) -> str:
+    """One field as unambiguous text: a type tag, then (for text) its length and itself."""
+    if value is None:
+        return "n"
+    if isinstance(value, bool):
+        return "b1" if value else "b0"
+    if isinstance(value, int):
+        return f"i{value};"
+    if isinstance(value, str):
+        return f"s{len(value)}:{value}"
+    return _frame(canonical(value))  # a JSON value (a batch summary): its canonical text
+
+
 def link_hash(previous: str, table: str, seq: int, content: Sequence[Any]) -> str:
     """The hash of one link: SHA-256 over the previous hash, the table, position and fields."""
-    text = canonical([previous, table, seq, list(content)])
+    text = "".join([previous, _frame(table), _frame(seq), *map(_frame, content)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
