@@ -207,3 +207,50 @@ def test_a_device_whose_version_has_two_builds_counts_when_both_stand_alike(
     counts = report["fleet"]
     assert counts["affected_remediable"] == 1  # both 0050 builds are affected and fixable by 503
     assert counts["ambiguous"] == 1  # one 0060 build affected, the other not
+
+
+def test_a_pattern_matching_no_stated_value_says_so_with_the_closest_values(db: str) -> None:
+    result = runner.invoke(app, ["--db", db, "impact", "--chipset-vendor", "silicon"])
+    assert result.exit_code == 3
+    assert "matching 'silicon'" in result.stderr and "'Silicon Labs'" in result.stderr
+    assert "1 in-scope entries do not state their ZigBee chipset vendor" in result.stderr
+    assert "Texas Instruments" not in result.stderr
+    result = runner.invoke(
+        app, ["--db", db, "impact", "--json", "--stack-version", "emberznet 6.7"]
+    )
+    assert result.exit_code == 3
+    report = json.loads(result.stdout)
+    [miss] = report["no_match"]
+    assert miss["field"] == "zigbee_stack_version" and miss["pattern"] == "emberznet 6.7"
+    assert miss["closest"][0] == "EmberZNet 6.7.8"
+    assert report["not_provided"] == {"zigbee_stack_version": 1}
+
+
+def test_a_vendor_on_no_entry_at_all_gets_no_suggestions_but_still_exit_3(db: str) -> None:
+    result = runner.invoke(app, ["--db", db, "impact", "--chipset-vendor", "Qorvo"])
+    assert result.exit_code == 3 and "no stated value is close" in result.stderr
+
+
+def test_the_report_counts_in_scope_entries_that_do_not_state_the_field(
+    database_url: str, tmp_path: Path
+) -> None:
+    rows = [
+        *ROWS,
+        row(
+            "501",
+            "05000000",
+            "",
+            device_type="IHD",
+            model_id="0005",
+            zigbee_chipset_vendor="",
+            zigbee_stack_version="",
+            zigbee_band="",
+        ),
+    ]
+    runner.invoke(app, ["--db", database_url, "init"])
+    runner.invoke(app, ["--db", database_url, "import", str(write_cpl(tmp_path / "c.csv", rows))])
+    report = impact(database_url, "--chipset-vendor", "silicon*", "--stack-version", "*")
+    assert report["not_provided"] == {"zigbee_chipset_vendor": 1, "zigbee_stack_version": 1}
+    assert report["no_match"] == []
+    text = runner.invoke(app, ["--db", database_url, "impact", "--chipset-vendor", "silicon*"])
+    assert "1 in-scope entries do not state their ZigBee chipset vendor" in text.stdout

@@ -10,16 +10,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
-from firpath.cli.output import JsonFlag, handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, err, handles_errors, out, print_json
 from firpath.domain.impact import (
     ExposedEntry,
     Exposure,
     ModelImpact,
+    PatternMiss,
     Remediation,
     VulnerabilityQuery,
 )
 from firpath.domain.path_explanation import entry_label
 from firpath.domain.upgrade_graph import PathStatus
+from firpath.error_codes import EXIT_NO_MATCH
 from firpath.services.impact import ImpactReport, assess_impact
 
 
@@ -42,6 +44,11 @@ def report_json(report: ImpactReport) -> dict[str, Any]:
             "stack_version": report.query.stack_version,
         },
         "summary": report.summary,
+        "not_provided": report.not_provided,
+        "no_match": [
+            {"field": m.field, "pattern": m.pattern, "closest": list(m.closest)}
+            for m in report.misses
+        ],
         "models": [
             {
                 "device_model": str(m.device_model),
@@ -66,6 +73,28 @@ def report_json(report: ImpactReport) -> dict[str, Any]:
         ],
         "fleet": report.fleet_devices,
     }
+
+
+_FIELD_NAMES = {
+    "zigbee_chipset_vendor": "ZigBee chipset vendor",
+    "zigbee_stack_version": "ZigBee stack version",
+}
+
+
+def miss_text(miss: PatternMiss, not_provided: int) -> str:
+    """Why nothing matched, the closest stated values, and how many entries do not say."""
+    what = _FIELD_NAMES[miss.field]
+    closest = (
+        "the closest stated values are " + ", ".join(repr(v) for v in miss.closest)
+        if miss.closest
+        else "no stated value is close"
+    )
+    return escape(
+        f"no entry states a {what} matching {miss.pattern!r}: {closest} "
+        f"(matching is whole-value and case-insensitive; * is a wildcard, e.g. "
+        f"'{miss.pattern.strip('*')}*'); {not_provided} in-scope entries do not state "
+        f"their {what} (unknown exposure)"
+    )
 
 
 def remediation_text(x: ExposedEntry) -> str:
@@ -127,7 +156,13 @@ def impact(
     report = assess_impact(settings(ctx).engine(), query, fleet)
     if as_json:
         print_json(report_json(report))
+        if report.misses:
+            raise typer.Exit(EXIT_NO_MATCH)
         return
+    if report.misses:
+        for miss in report.misses:
+            err.print(miss_text(miss, report.not_provided.get(miss.field, 0)))
+        raise typer.Exit(EXIT_NO_MATCH)
     for m in report.models:
         out.print(model_table(m))
     s = report.summary
@@ -137,6 +172,8 @@ def impact(
         f"{s['affected_remediable']} can reach an unaffected firmware over the air; "
         f"{s['unknown_exposure_entries']} entries of unknown exposure (ZigBee fields not provided)"
     )
+    for name, count in report.not_provided.items():
+        out.print(f"{count} in-scope entries do not state their {_FIELD_NAMES[name]}")
     if report.fleet_devices is not None:
         table = Table("devices", "count", title="fleet")
         for name, count in report.fleet_devices.items():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from enum import StrEnum
 
 from firpath.domain.entry import CplEntry, DeviceModel
@@ -184,3 +186,60 @@ def assess_model(remedies: ModelRemedies) -> ModelImpact | None:
         return None
     exposed.sort(key=lambda x: (x.entry.firmware_number, entry_id_order(x.entry.cpl_entry_id)))
     return ModelImpact(graph.model, tuple(exposed))
+
+
+@dataclass(frozen=True, slots=True)
+class PatternMiss:
+    """A query pattern that matches no stated value on the CPL, with the closest values."""
+
+    field: str
+    pattern: str
+    closest: tuple[str, ...]
+
+
+def _closeness(stem: str, value: str) -> float:
+    lowered = value.lower()
+    score = SequenceMatcher(None, stem, lowered).ratio()
+    if stem and (stem in lowered or lowered in stem):
+        score += 1.0
+    elif stem and lowered.split()[:1] == stem.split()[:1]:
+        score += 0.5
+    return score
+
+
+def pattern_misses(
+    query: VulnerabilityQuery, entries: Iterable[CplEntry], limit: int = 5
+) -> list[PatternMiss]:
+    """Each given pattern that no stated value matches, with up to `limit` closest values."""
+    stated: dict[str, set[str]] = {name: set() for name, _ in query._patterns}
+    for e in entries:
+        for name in stated:
+            value = getattr(e, name)
+            if value is not None:
+                stated[name].add(value)
+    misses: list[PatternMiss] = []
+    given = {
+        "zigbee_chipset_vendor": query.chipset_vendor,
+        "zigbee_stack_version": query.stack_version,
+    }
+    for name, pattern in query._patterns:
+        if any(pattern.fullmatch(v) for v in stated[name]):
+            continue
+        raw = given[name] or ""
+        stem = " ".join(raw.replace("*", " ").lower().split())
+        ranked = sorted(stated[name], key=lambda v: (-_closeness(stem, v), v.lower(), v))
+        close = [v for v in ranked if _closeness(stem, v) >= 0.5][:limit]
+        misses.append(PatternMiss(name, raw, tuple(close)))
+    return misses
+
+
+def fields_not_provided(query: VulnerabilityQuery, entries: Iterable[CplEntry]) -> dict[str, int]:
+    """For each field the query asks about: how many in-scope entries do not state it."""
+    counts = {name: 0 for name, _ in query._patterns}
+    for e in entries:
+        if not e.device_type.in_scope:
+            continue
+        for name in counts:
+            if getattr(e, name) is None:
+                counts[name] += 1
+    return counts

@@ -15,8 +15,11 @@ from firpath.domain.impact import (
     Exposure,
     ModelImpact,
     ModelRemedies,
+    PatternMiss,
     VulnerabilityQuery,
     assess_model,
+    fields_not_provided,
+    pattern_misses,
 )
 from firpath.domain.upgrade_graph import PathStatus
 from firpath.io.fleet_file import read_fleet
@@ -45,6 +48,8 @@ class ImpactReport:
     models: list[ModelImpact]
     fleet_devices: dict[str, int] | None = None
     summary: dict[str, int] = field(default_factory=dict)
+    not_provided: dict[str, int] = field(default_factory=dict)  # in-scope entries, per field
+    misses: list[PatternMiss] = field(default_factory=list)  # patterns matching no stated value
 
 
 def _entry_exposure(model: ModelRemedies, entry_id: str) -> DeviceExposure:
@@ -113,4 +118,11 @@ def assess_impact(
         "unknown_exposure_entries": sum(x.exposure is Exposure.UNKNOWN for x in exposed),
     }
     fleet = _count_fleet(fleet_path, index, remedies) if fleet_path is not None else None
-    return ImpactReport(query, models, fleet, summary)
+    return ImpactReport(
+        query,
+        models,
+        fleet,
+        summary,
+        fields_not_provided(query, stored.values()),
+        pattern_misses(query, stored.values()),
+    )
