@@ -128,3 +128,26 @@ def test_a_target_that_is_a_new_base_says_nothing_may_be_upgraded_to_it(db: str)
     code, out, _ = path(db, "301", "302", "--json")
     assert code == 3
     assert json.loads(out)["reason"].startswith("Nothing may be upgraded to 302")
+
+
+def test_a_twin_build_of_the_latest_version_is_up_to_date_and_names_its_build(
+    db: str, tmp_path: Path
+) -> None:
+    twins = write_cpl(
+        tmp_path / "twins.csv",
+        [
+            row("106", "01000400", "", status="removed"),  # a removed twin of latest 105
+            row("107", "01000400", "104"),  # an active twin: now the latest (larger ID)
+        ],
+    )
+    assert runner.invoke(app, ["--db", db, "import", str(twins)]).exit_code == 0
+    for source in ("105", "106"):
+        code, out, _ = path(db, source, "--json")
+        document = json.loads(out)
+        assert code == 0, out
+        assert (document["status"], document["to"], document["steps"]) == ("up_to_date", "107", [])
+        assert "another build" in document["reason"] and "nothing to install" in document["reason"]
+    code, out, _ = path(db, "106")
+    assert code == 0 and "removed build" in out
+    code, out, _ = path(db, "106", "107", "--json")  # an explicit target is that exact entry
+    assert code == 3 and json.loads(out)["status"] == "no_path"

@@ -145,9 +145,63 @@ def model_of(specs: list[Spec]) -> tuple[ModelGraph, BruteForce]:
     return ModelGraph(DeviceModel(*MODEL), [s.to_entry() for s in specs]), BruteForce(specs)
 
 
+@st.composite
+def models_with_twins(draw: st.DrawFn) -> list[Spec]:
+    """A device model plus 1-3 twin builds (same version, another ID and hash) of entries at
+    any position: the latest, a step, a removed entry, a source, another twin."""
+    specs = list(draw(device_models()))
+    taken = {s.eid for s in specs}
+    for _ in range(draw(st.integers(1, 3))):
+        latest = BruteForce(specs).latest()
+        pool = specs + [s for s in specs if s.eid == latest] * 3
+        original = draw(st.sampled_from(pool))
+        eid = str(draw(st.integers(1, 20_000).filter(lambda n: str(n) not in taken)))
+        taken.add(eid)
+        kind = draw(st.sampled_from(["ids", "ids", "na", "unknown"]))
+        upgrade_from: tuple[str, ...] | Literal["N/A"] | None
+        if kind == "ids":
+            refs = draw(st.lists(st.sampled_from([s.eid for s in specs]), min_size=1, max_size=3))
+            upgrade_from = tuple(dict.fromkeys(refs))
+        else:
+            upgrade_from = "N/A" if kind == "na" else None
+        active = draw(st.sampled_from([True, True, False]))
+        specs.append(Spec(eid, original.version, active, upgrade_from))
+    return draw(st.permutations(specs))
+
+
+@settings(max_examples=300, deadline=None)
+@given(models_with_twins())
+def test_a_device_on_any_build_of_the_latest_version_is_up_to_date(specs: list[Spec]) -> None:
+    graph, brute = model_of(specs)
+    latest = brute.latest()
+    for source, spec in brute.specs.items():
+        result = graph.plan_to_latest(source)
+        if latest is None:
+            assert result.status is PathStatus.NO_PATH and result.target is None
+        elif spec.version == brute.specs[latest].version:
+            event("twin or latest itself")
+            assert result.status is PathStatus.UP_TO_DATE
+            assert result.target is not None and result.target.cpl_entry_id == latest
+            assert result.steps == ()
+        else:
+            assert result == graph.plan_path(source, latest)
+        assert explain(result, graph)
+
+
+@settings(max_examples=300, deadline=None)
+@given(models_with_twins())
+def test_an_explicit_target_keeps_exact_entry_semantics_among_twins(specs: list[Spec]) -> None:
+    check_every_path_answer(specs)
+
+
 @settings(max_examples=300, deadline=None)
 @given(device_models())
 def test_every_path_answer_matches_a_brute_force_search(specs: list[Spec]) -> None:
+    check_every_path_answer(specs)
+
+
+def check_every_path_answer(specs: list[Spec]) -> None:
+    """Every (source, target) answer of the graph against the brute force."""
     graph, brute = model_of(specs)
     for target in brute.specs:
         ask = brute.whom_to_ask(target)

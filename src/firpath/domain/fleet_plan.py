@@ -101,7 +101,12 @@ class FleetPlanner:
                 target.cpl_entry_id if target else None,
                 device_model=str(model),
             )
-        result = self.index.graphs[model].plan_path(entry.cpl_entry_id, target.cpl_entry_id)
+        graph = self.index.graphs[model]
+        result = (
+            graph.plan_to_latest(entry.cpl_entry_id)
+            if self.target is None
+            else graph.plan_path(entry.cpl_entry_id, target.cpl_entry_id)
+        )
         status = _FROM_PATH[result.status]
         hops = (
             len(result.steps) if status in (DeviceStatus.UPGRADE, DeviceStatus.UP_TO_DATE) else None

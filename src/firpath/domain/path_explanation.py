@@ -17,6 +17,13 @@ def entry_label(entry: CplEntry) -> str:
     return f"{entry.cpl_entry_id} ({name}{entry.firmware_version})"
 
 
+def version_label(entry: CplEntry) -> str:
+    """`3.4.0 (01030400)`: the version as name and hex."""
+    if entry.firmware_version_name:
+        return f"{entry.firmware_version_name} ({entry.firmware_version})"
+    return entry.firmware_version
+
+
 def _reach(start: str, links: Mapping[str, list[str]]) -> set[str]:
     seen = {start}
     queue = deque([start])
@@ -52,7 +59,14 @@ def explain(result: PathResult, graph: ModelGraph | None) -> str:
             "firmware to upgrade to."
         )
     if result.status is PathStatus.UP_TO_DATE:
-        return f"{entry_label(s)} is already the target firmware."
+        if s.cpl_entry_id == t.cpl_entry_id:
+            return f"{entry_label(s)} is already the target firmware."
+        removed = ", a removed build" if not s.is_active else ""
+        return (
+            f"{entry_label(s)} already runs firmware {version_label(t)}, the latest version, in "
+            f"another build (hash {s.manufacturer_image_hash[:12]}{removed}) than "
+            f"{t.cpl_entry_id} (hash {t.manufacturer_image_hash[:12]}): nothing to install."
+        )
     if result.status is PathStatus.OK:
         n = len(result.steps)
         return f"{n} image{'s' if n != 1 else ''} in this order, each one installed after the last."

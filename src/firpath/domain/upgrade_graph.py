@@ -128,8 +128,19 @@ class ModelGraph:
         return routes
 
     def plan_path(self, source_id: str, target_id: str) -> PathResult:
-        """The fewest-steps path from one entry to another of this model."""
+        """The fewest-steps path from one entry to another of this model (exactly that entry)."""
         return self.routes_to(target_id).path_from(source_id)
+
+    def plan_to_latest(self, source_id: str) -> PathResult:
+        """The path to the model's latest firmware: a device already on that version, in any
+        build (a twin: same version, another hash), is up to date."""
+        source = self.entries[source_id]
+        latest = self.latest()
+        if latest is None:
+            return PathResult(PathStatus.NO_PATH, source, None)
+        if source.firmware_version == latest.firmware_version:
+            return PathResult(PathStatus.UP_TO_DATE, source, latest)
+        return self.plan_path(source_id, latest.cpl_entry_id)
 
 
 def group_by_model(entries: Iterable[CplEntry]) -> dict[DeviceModel, list[CplEntry]]:

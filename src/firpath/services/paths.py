@@ -34,9 +34,9 @@ def find_path(engine: Engine, source_id: str, target: str = LATEST) -> PathAnswe
         if source is None:
             raise NotFound(f"CPL entry {source_key} (from) is not on the CPL")
         graph = ModelGraph(source.device_model, entries.entries_of_model(conn, source.device_model))
-        target_entry = _target(conn, graph, target)
-    if target_entry is None:  # `latest` of a model with no active entry
-        result = PathResult(PathStatus.NO_PATH, source, None)
+        target_entry = None if _is_latest(target) else _target(conn, graph, target)
+    if target_entry is None:  # the model's latest version, in any build
+        result = graph.plan_to_latest(source.cpl_entry_id)
         return PathAnswer(result, explain(result, graph))
     if target_entry.device_model != source.device_model:
         result = PathResult(PathStatus.NO_PATH, source, target_entry)
@@ -45,9 +45,11 @@ def find_path(engine: Engine, source_id: str, target: str = LATEST) -> PathAnswe
     return PathAnswer(result, explain(result, graph))
 
 
-def _target(conn: Connection, graph: ModelGraph, target: str) -> CplEntry | None:
-    if target.strip().lower() == LATEST:
-        return graph.latest()
+def _is_latest(target: str) -> bool:
+    return target.strip().lower() == LATEST
+
+
+def _target(conn: Connection, graph: ModelGraph, target: str) -> CplEntry:
     key = cpl_entry_id(target, "to")
     found = graph.entries.get(key) or entries.get_entry(conn, key)
     if found is None:
