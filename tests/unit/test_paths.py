@@ -630,6 +630,7 @@ def test_no_path_through_removed_entries_names_every_blocking_removed_entry() ->
     assert result.status is NO_PATH
     assert blocking_entries(result, model_graph(*lines)) == ["2", "3"]
     assert text == (
+        "No active entry lists 1 as upgrade-from on the way to 4 (only the removed 2). "
         "Every known route from 1 to 4 passes through removed entries (2, 3), "
         "which are never installed: a site visit is needed."
     )
@@ -683,3 +684,63 @@ def test_an_ok_path_is_explained_with_its_number_of_images() -> None:
 
 def test_up_to_date_is_explained_as_already_the_target() -> None:
     assert explained(CHAIN, "2", "2")[1].endswith("is already the target firmware.")
+
+
+# Each no_path reason on a small model built for it (issue 8, item 2)
+
+
+def test_a_meter_stuck_where_only_a_removed_entry_lists_its_firmware_is_told_so() -> None:
+    # the tester's case: the line goes on past a removed entry, and a re-base lives elsewhere
+    lines = (
+        "30001 <- N/A",
+        "30002 <- 30001",
+        "30003 <- 30002",
+        "(30004) <- 30003",
+        "30005 <- 30004",
+        "30010 <- N/A",
+        "30011 <- 30010",
+    )
+    _, text = explained(lines, "30003", "30005")
+    assert text.startswith(
+        "No active entry lists 30003 as upgrade-from on the way to 30005 (only the removed 30004)"
+    )
+    assert "30010" not in text and "new base" not in text
+
+
+def test_a_meter_further_back_is_told_how_far_it_can_get() -> None:
+    lines = (
+        "30001 <- N/A",
+        "30002 <- 30001",
+        "30003 <- 30002",
+        "(30004) <- 30003",
+        "30005 <- 30004",
+    )
+    _, text = explained(lines, "30001", "30005")
+    assert text.startswith("A meter on 30001 can get as far as 30003 (")
+    assert "no active entry lists 30003 as upgrade-from on the way to 30005" in text
+    assert "(only the removed 30004)" in text
+
+
+def test_firmware_nothing_lists_as_upgrade_from_is_a_dead_end_and_the_line_is_named() -> None:
+    _, text = explained(("1 <- N/A", "3 <- N/A", "4 <- 3"), "1", "4")
+    assert text.startswith("No entry lists 1 (")
+    assert "no image may be installed on a meter running it" in text
+    assert "4 is on another line: it can only be reached from 3 onwards" in text
+
+
+def test_a_meter_that_gets_somewhere_else_is_told_how_far() -> None:
+    _, text = explained(("1 <- N/A", "2 <- 1", "5 <- N/A", "6 <- 5"), "1", "6")
+    assert text.startswith("A meter on 1 can get as far as 2 (")
+    assert "but no known route leads on to 6, and 6 is on another line" in text
+    assert text.endswith("A site visit is needed.")
+
+
+def test_only_removed_successors_off_the_route_are_named_with_the_other_line() -> None:
+    _, text = explained(("1 <- N/A", "2 <- 1", "(3) <- 2", "5 <- N/A", "6 <- 5"), "2", "6")
+    assert text.startswith("No active entry lists 2 (")
+    assert "as upgrade-from (only the removed 3, never installed)" in text
+
+
+def test_a_target_that_is_a_new_base_says_nothing_may_be_upgraded_to_it() -> None:
+    _, text = explained(("1 <- N/A", "2 <- 1", "3 <- N/A"), "2", "3")
+    assert text.startswith("Nothing may be upgraded to 3 (") and "new base" in text

@@ -93,6 +93,30 @@ def explain(result: PathResult, graph: ModelGraph | None) -> str:
             f"({s.manufacturer_name or s.manufacturer_id}) whether {s.cpl_entry_id} may be "
             f"upgraded to {'it' if n == 1 else 'one of them'}."
         )
+    return _no_path_reason(result, graph)
+
+
+def _forward_active(start: str, graph: ModelGraph) -> set[str]:
+    """Entries a meter on `start` can be brought to: every step an active entry."""
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for nxt in graph.successors.get(queue.popleft(), ()):
+            if nxt not in seen and graph.entries[nxt].is_active:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def _labels(ids: Iterable[str], graph: ModelGraph) -> str:
+    return ", ".join(entry_label(graph.entries[e]) for e in sorted(ids, key=entry_id_order))
+
+
+def _no_path_reason(result: PathResult, graph: ModelGraph) -> str:
+    """Why the meter cannot get there: where it gets stuck and what stops it, then what the
+    target's own line of upgrades starts from."""
+    s, t = result.source, result.target
+    assert t is not None
     if not t.is_active:
         return f"{entry_label(t)} is removed from the CPL, so it is never installed."
     if t.upgrade_from.kind is UpgradeFromKind.NOT_APPLICABLE:
@@ -100,26 +124,62 @@ def explain(result: PathResult, graph: ModelGraph | None) -> str:
             f"Nothing may be upgraded to {entry_label(t)} (upgrade from N/A: a new base): "
             "a site visit is needed."
         )
-    blocked = blocking_entries(result, graph)
-    if blocked:
+    leads_to_target = _reach(t.cpl_entry_id, graph.predecessors)
+    can_reach = _forward_active(s.cpl_entry_id, graph)
+    stuck = {
+        (at, removed)
+        for at in can_reach
+        for removed in graph.successors.get(at, ())
+        if not graph.entries[removed].is_active and removed in leads_to_target
+    }
+    if stuck:
+        ends = sorted({at for at, _ in stuck}, key=entry_id_order)
+        first = _ids({r for _, r in stuck})
+        where = (
+            ""
+            if ends == [s.cpl_entry_id]
+            else f"A meter on {s.cpl_entry_id} can get as far as {_labels(ends, graph)}, but "
+        )
+        lead = "n" if where else "N"
         return (
-            f"Every known route from {s.cpl_entry_id} to {t.cpl_entry_id} passes through "
-            f"removed entries ({_ids(blocked)}), which are never installed: a site visit is needed."
+            f"{where}{lead}o active entry lists {_ids(ends)} as upgrade-from on the way to "
+            f"{t.cpl_entry_id} (only the removed {first}). Every known route from "
+            f"{s.cpl_entry_id} to {t.cpl_entry_id} passes through removed entries "
+            f"({_ids(blocking_entries(result, graph))}), which are never installed: a site "
+            "visit is needed."
+        )
+    onward = graph.successors.get(s.cpl_entry_id, [])
+    if not onward:
+        stop = (
+            f"No entry lists {entry_label(s)} as upgrade-from: no image may be installed on a "
+            "meter running it"
+        )
+    elif len(can_reach) == 1:
+        stop = (
+            f"No active entry lists {entry_label(s)} as upgrade-from (only the removed "
+            f"{_ids(onward)}, never installed)"
+        )
+    else:
+        furthest = max(
+            (graph.entries[e] for e in can_reach - {s.cpl_entry_id}),
+            key=lambda e: (e.firmware_number, entry_id_order(e.cpl_entry_id)),
+        )
+        stop = (
+            f"A meter on {s.cpl_entry_id} can get as far as {entry_label(furthest)}, but no "
+            f"known route leads on to {t.cpl_entry_id}"
         )
     bases = sorted(
         (
             eid
-            for eid in _reach(t.cpl_entry_id, graph.predecessors)
+            for eid in leads_to_target
             if graph.entries[eid].upgrade_from.kind is UpgradeFromKind.NOT_APPLICABLE
         ),
         key=entry_id_order,
     )
-    if bases:
-        return (
-            f"No known route leads from {entry_label(s)} to {t.cpl_entry_id}: it can only be "
-            f"reached from {_ids(bases)} onwards (upgrade from N/A: a new base). "
-            "A site visit is needed."
-        )
-    return (
-        f"No known route leads from {entry_label(s)} to {t.cpl_entry_id}: a site visit is needed."
+    line = (
+        f", and {t.cpl_entry_id} is on another line: it can only be reached from "
+        f"{_ids(bases)} onwards (upgrade from N/A: a new base)"
+        if bases
+        else ""
     )
+    return f"{stop}{line}. A site visit is needed."
