@@ -18,6 +18,7 @@ from firpath.domain.errors import (
     UnreadableFile,
     UnwritableFile,
 )
+from firpath.domain.firmware_ref import AmbiguousFirmware
 
 EXIT_OK: Final = 0
 EXIT_ERROR: Final = 1
@@ -30,6 +31,7 @@ _TABLE: Final[tuple[tuple[type[FirpathError], int, int, str], ...]] = (
     (FieldInvalid, EXIT_ERROR, 422, "invalid_input"),
     (UnreadableFile, EXIT_ERROR, 422, "unreadable_file"),
     (NotFound, EXIT_NO_MATCH, 404, "not_found"),
+    (AmbiguousFirmware, EXIT_ERROR, 409, "ambiguous_firmware"),
     (StaleRevision, EXIT_ERROR, 412, "stale_revision"),
     (StorageConflict, EXIT_ERROR, 409, "conflict"),
     (ReadOnlyDatabase, EXIT_ERROR, 503, "read_only_database"),

@@ -151,3 +151,51 @@ def test_a_twin_build_of_the_latest_version_is_up_to_date_and_names_its_build(
     assert code == 0 and "removed build" in out
     code, out, _ = path(db, "106", "107", "--json")  # an explicit target is that exact entry
     assert code == 3 and json.loads(out)["status"] == "no_path"
+
+
+def test_from_and_to_may_be_a_device_model_and_a_version_name_or_hex(db: str) -> None:
+    code, out, _ = path(db, "1234/0001/0002@v01000000", "1234/0001/0002@01000400", "--json")
+    document = json.loads(out)
+    assert code == 0 and (document["from"], document["to"]) == ("101", "105")
+    code, out, _ = path(db, "1234/0001/0002@V01000100", "--json")  # name case ignored
+    assert code == 0 and json.loads(out)["from"] == "102"
+    code, out, _ = path(db, "1234/0001/0002@v01000100")
+    assert code == 0 and "v01000100, 01000100" in out
+
+
+def test_a_version_naming_two_builds_lists_them_and_how_to_pick_one(
+    db: str, tmp_path: Path
+) -> None:
+    twin = write_cpl(
+        tmp_path / "t.csv", [row("106", "01000400", "104", firmware_version_name="v01000400")]
+    )
+    assert runner.invoke(app, ["--db", db, "import", str(twin)]).exit_code == 0
+    code, _, err = path(db, "1234/0001/0002@v01000400")
+    assert code == 1
+    assert "names 2 builds: 105 (hash" in err and "106 (hash" in err
+    assert "#" in err and "Pick one" in err
+    result = runner.invoke(app, ["--db", db, "path", "1234/0001/0002@01000400", "--json"])
+    details = json.loads(result.stderr)["error"]["details"]
+    assert [d["cpl_entry_id"] for d in details] == ["105", "106"]
+    prefix = details[1]["manufacturer_image_hash"][:6]
+    code, out, _ = path(db, f"1234/0001/0002@v01000400#{prefix.lower()}", "--json")
+    assert code == 0 and json.loads(out)["from"] == "106"
+
+
+@pytest.mark.parametrize(
+    ("ref", "code", "needle"),
+    [
+        ("1234/0001/0002@9.9.9", 3, "its versions: v01000000 (01000000)"),
+        ("1234/0001@1.0", 1, "MANUFACTURER/MODEL/HW@VERSION"),
+        ("1234/0001/0002@", 1, "give the version after @"),
+        ("1234/0001/0002@v01000000#xyz", 1, "hex digits of the image hash"),
+        ("1234/0001/0002@v01000000#ABCDEF0", 3, "hash starting ABCDEF0"),
+        ("9999/0001/0002@1.0", 3, "has no entry on the CPL"),
+        ("12345/0001/0002@1.0", 1, "manufacturer"),
+    ],
+)
+def test_a_bad_or_unknown_firmware_reference_is_explained(
+    db: str, ref: str, code: int, needle: str
+) -> None:
+    got, _, err = path(db, ref)
+    assert got == code and needle in err, err

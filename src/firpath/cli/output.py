@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput
+from firpath.domain.firmware_ref import AmbiguousFirmware
 from firpath.error_codes import classify
 
 out = Console(highlight=False, soft_wrap=True)
@@ -41,6 +42,15 @@ def error_document(error: FirpathError) -> dict[str, Any]:
         details = [d.as_dict() for d in error.defects]
     elif isinstance(error, FieldInvalid):
         details = [{"field": error.field, "value": error.value, "message": error.message}]
+    elif isinstance(error, AmbiguousFirmware):
+        details = [
+            {
+                "cpl_entry_id": e.cpl_entry_id,
+                "manufacturer_image_hash": e.manufacturer_image_hash,
+                "status": e.status.value,
+            }
+            for e in error.candidates
+        ]
     return {"error": {"code": code, "message": message, "details": details}}
 
 

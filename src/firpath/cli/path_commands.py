@@ -74,9 +74,20 @@ def render_path(answer: PathAnswer) -> None:
 @handles_errors()
 def path(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(metavar="FROM", help="CPL Entry ID the meter runs")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FROM",
+            help="What the meter runs: a CPL Entry ID, or MFR/MODEL/HW@VERSION with the version "
+            "name (2.1.0) or hex (02010000); add #HASHPREFIX when two builds share a version.",
+        ),
+    ],
     target: Annotated[
-        str, typer.Argument(metavar="[TO|latest]", help="target CPL Entry ID, or latest")
+        str,
+        typer.Argument(
+            metavar="[TO|latest]",
+            help="The target, written like FROM, or latest (the model's newest active version).",
+        ),
     ] = LATEST,
     as_json: JsonFlag = False,
 ) -> None:

@@ -9,9 +9,9 @@ from sqlalchemy import Connection, Engine
 
 from firpath.domain.entry import CplEntry
 from firpath.domain.errors import NotFound
+from firpath.domain.firmware_ref import FirmwareRef, parse_firmware_ref, resolve_in_model
 from firpath.domain.path_explanation import explain
 from firpath.domain.upgrade_graph import ModelGraph, PathResult, PathStatus
-from firpath.domain.values import cpl_entry_id
 from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries
 
@@ -26,22 +26,24 @@ class PathAnswer:
     reason: str
 
 
-def find_path(engine: Engine, source_id: str, target: str = LATEST) -> PathAnswer:
-    """The fewest-steps upgrade path from `source_id` to `target` (an ID or `latest`)."""
-    source_key = cpl_entry_id(source_id, "from")
+def find_path(engine: Engine, source: str, target: str = LATEST) -> PathAnswer:
+    """The fewest-steps upgrade path from what a meter runs to `target` (or `latest`).
+
+    FROM and TO are CPL Entry IDs or `MFR/MODEL/HW@VERSION[#HASHPREFIX]` (name or hex).
+    """
+    source_ref = parse_firmware_ref(source, "from")
+    target_ref = None if _is_latest(target) else parse_firmware_ref(target, "to")
     with read_transaction(engine) as conn:
-        source = entries.get_entry(conn, source_key)
-        if source is None:
-            raise NotFound(f"CPL entry {source_key} (from) is not on the CPL")
-        graph = ModelGraph(source.device_model, entries.entries_of_model(conn, source.device_model))
-        target_entry = None if _is_latest(target) else _target(conn, graph, target)
-    if target_entry is None:  # the model's latest version, in any build
-        result = graph.plan_to_latest(source.cpl_entry_id)
+        start = _resolve(conn, source_ref, "from")
+        graph = ModelGraph(start.device_model, entries.entries_of_model(conn, start.device_model))
+        goal = None if target_ref is None else _resolve(conn, target_ref, "to", graph)
+    if goal is None:  # the model's latest version, in any build
+        result = graph.plan_to_latest(start.cpl_entry_id)
         return PathAnswer(result, explain(result, graph))
-    if target_entry.device_model != source.device_model:
-        result = PathResult(PathStatus.NO_PATH, source, target_entry)
+    if goal.device_model != start.device_model:
+        result = PathResult(PathStatus.NO_PATH, start, goal)
         return PathAnswer(result, explain(result, None))
-    result = graph.plan_path(source.cpl_entry_id, target_entry.cpl_entry_id)
+    result = graph.plan_path(start.cpl_entry_id, goal.cpl_entry_id)
     return PathAnswer(result, explain(result, graph))
 
 
@@ -49,9 +51,21 @@ def _is_latest(target: str) -> bool:
     return target.strip().lower() == LATEST
 
 
-def _target(conn: Connection, graph: ModelGraph, target: str) -> CplEntry:
-    key = cpl_entry_id(target, "to")
-    found = graph.entries.get(key) or entries.get_entry(conn, key)
-    if found is None:
-        raise NotFound(f"CPL entry {key} (to) is not on the CPL")
-    return found
+def _resolve(
+    conn: Connection, ref: FirmwareRef, role: str, graph: ModelGraph | None = None
+) -> CplEntry:
+    """The entry a FROM/TO names (an ID, or a version of a device model)."""
+    if ref.entry_id is not None:
+        found = (graph.entries.get(ref.entry_id) if graph else None) or entries.get_entry(
+            conn, ref.entry_id
+        )
+        if found is None:
+            raise NotFound(f"CPL entry {ref.entry_id} ({role}) is not on the CPL")
+        return found
+    assert ref.device_model is not None
+    own = (
+        graph.entries.values()
+        if graph is not None and graph.model == ref.device_model
+        else entries.entries_of_model(conn, ref.device_model)
+    )
+    return resolve_in_model(ref, own, role)
