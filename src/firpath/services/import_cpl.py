@@ -259,7 +259,13 @@ def apply_cpl_records(
     )
     batch = audit.record_batch(
         conn,
-        audit.ChangeBatch(actor=actor, action=action, command="import", at=now(), source=source),
+        audit.ChangeBatch(
+            actor=actor,
+            action=action,
+            command="demo" if action == "demo" else "import",
+            at=now(),
+            source=source,
+        ),
         made
         + [
             audit.AuditRecord("cpl_entry", e.cpl_entry_id, "create", after=entry_to_record(e))

@@ -110,7 +110,11 @@ def save_contacts(
     audit.record_batch(
         conn,
         audit.ChangeBatch(
-            actor=actor, action=action, command="manufacturers import", at=now(), source=source
+            actor=actor,
+            action=action,
+            command="demo" if action == "demo" else "manufacturers import",
+            at=now(),
+            source=source,
         ),
         [
             audit.AuditRecord("manufacturer", m.manufacturer_id, "create", after=m.as_dict())
