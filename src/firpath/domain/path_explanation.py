@@ -87,7 +87,7 @@ def explain(result: PathResult, graph: ModelGraph | None) -> str:
             )
         )
         return (
-            f"No upgrade path over the known data, and {which} "
+            f"No upgrade path to {t.cpl_entry_id} over the known data, and {which} "
             f"{'does' if n == 1 else 'do'} not say which firmware may be upgraded to "
             f"{'it' if n == 1 else 'them'}. Ask the manufacturer "
             f"({s.manufacturer_name or s.manufacturer_id}) whether {s.cpl_entry_id} may be "
