@@ -1,13 +1,15 @@
 """Fleet planning at scale: plan time against polars just reading the same fleet file.
 
-    .venv/bin/python benchmarks/fleet_plan.py [--sizes 1000000,10000000,30000000]
+    .venv/bin/python benchmarks/fleet_plan.py [--sizes 1000000,10000000,30000000] [--explain]
 
 For each fleet size and file layout, a fresh worker process (so peak memory is its own):
 1. reads the fleet file with polars (all columns as text): the baseline;
 2. plans it with `firpath.services.fleet_plan.plan_fleet` (read, resolve, plan, join, write);
 3. reports plan time / read time (goal <= 2.0) and the worker's peak RSS (goal < 8 GiB at 30M).
 Then a naive baseline: networkx shortest_path per device on a sample, extrapolated, to give
-the speed-up of planning once per (device model, current entry).
+the speed-up of planning once per (device model, current entry). With --explain, each worker
+run is followed by one planning with `explain=True` (the five explanation columns), shown as
+its own time and its ratio to the plain plan.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import polars as pl
@@ -133,14 +136,18 @@ def peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def worker(url: str, fleet: Path, out: Path) -> None:
+def worker(url: str, fleet: Path, out: Path, explain: bool = False) -> None:
     """Plan, then read; print JSON with both times and the peak RSS of planning."""
     subprocess.run(["cat", str(fleet)], stdout=subprocess.DEVNULL, check=True)  # warm the cache
     engine = open_engine(url)
     marks: list[tuple[str, float]] = []
     start = time.perf_counter()
     summary = plan_fleet(
-        engine, fleet, out, on_stage=lambda name: marks.append((name, time.perf_counter()))
+        engine,
+        fleet,
+        out,
+        explain=explain,
+        on_stage=lambda name: marks.append((name, time.perf_counter())),
     )
     plan_seconds = time.perf_counter() - start
     ends = [t for _, t in marks[1:]] + [start + plan_seconds]
@@ -208,11 +215,14 @@ def main() -> int:
         default="/dev/shm" if Path("/dev/shm").is_dir() else None,
         help="work folder (default: tmpfs, so the figures measure firpath, not the disk)",
     )
+    parser.add_argument(
+        "--explain", action="store_true", help="also time plans with the explanation columns"
+    )
     parser.add_argument("--worker", nargs=3, metavar=("URL", "FLEET", "OUT"))
     args = parser.parse_args()
     if args.worker:
         url, fleet, out = args.worker
-        worker(url, Path(fleet), Path(out))
+        worker(url, Path(fleet), Path(out), args.explain)
         return 0
     console = Console()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -232,6 +242,7 @@ def main() -> int:
         "peak GiB",
         "naive nx (est.) s",
         "speed-up",
+        *(("explain s", "explain / plan", "explain peak GiB") if args.explain else ()),
     ):
         table.add_column(column, justify="right")
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
@@ -242,17 +253,37 @@ def main() -> int:
             for layout in args.layouts.split(","):
                 fleet = make_fleet(n, layout, folder)
                 out = folder / f"plan-{n}-{layout}"
-                runs = []
+                runs: list[dict[str, Any]] = []
+                explained: list[dict[str, Any]] = []
                 for _ in range(args.repeat):
-                    done = subprocess.run(
-                        [sys.executable, __file__, "--worker", url, str(fleet), str(out)],
-                        capture_output=True,
-                        text=True,
-                        check=True,
-                    )
-                    runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-                    out.unlink(missing_ok=True)
+                    for flags, into in (([], runs), (["--explain"], explained)):
+                        if flags and not args.explain:
+                            continue
+                        done = subprocess.run(
+                            [
+                                sys.executable,
+                                __file__,
+                                *flags,
+                                "--worker",
+                                url,
+                                str(fleet),
+                                str(out),
+                            ],
+                            capture_output=True,
+                            text=True,
+                            check=True,
+                        )
+                        into.append(json.loads(done.stdout.strip().splitlines()[-1]))
+                        out.unlink(missing_ok=True)
                 result = sorted(runs, key=lambda r: r["plan"])[len(runs) // 2]  # the median run
+                extra: list[str] = []
+                if explained:
+                    slow = sorted(explained, key=lambda r: r["plan"])[len(explained) // 2]
+                    extra = [
+                        f"{slow['plan']:.2f}",
+                        f"{slow['plan'] / result['plan']:.2f}",
+                        f"{slow['peak_gib']:.2f}",
+                    ]
                 if per_device is None and layout.startswith("id"):
                     per_device = naive_networkx(url, fleet, args.sample)
                 naive = (per_device or 0.0) * n
@@ -268,6 +299,7 @@ def main() -> int:
                     f"{result['peak_gib']:.2f}",
                     f"{naive:,.0f}",
                     f"{naive / result['plan']:,.0f}x",
+                    *extra,
                 )
                 console.print(f"{n:,} {layout}: {result}")
                 fleet.unlink()

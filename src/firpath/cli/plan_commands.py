@@ -11,16 +11,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
-from firpath.cli.output import handles_errors, out, print_json
+from firpath.cli.output import err, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
 from firpath.domain.fleet_plan import LATEST
 from firpath.services.fleet_plan import STAGES, FleetSummary, plan_fleet
 
 
 def render_summary(summary: FleetSummary, out_file: Path) -> None:
-    """Devices per status, then the device models with the most stranded devices."""
+    """Warnings, devices per status, the device models with the most stranded devices, then
+    what to do about each status."""
+    for warning in summary.warnings:
+        err.print(f"[bold yellow]warning:[/] {escape(warning)}")
     table = Table("status", "devices", "share", title=f"{summary.devices:,} devices planned")
-    for status, count in summary.by_status.items():
+    for status, count in summary.status_rows():
         share = count / summary.devices if summary.devices else 0.0
         table.add_row(status, f"{count:,}", f"{share:.1%}")
     out.print(table)
@@ -34,12 +37,20 @@ def render_summary(summary: FleetSummary, out_file: Path) -> None:
         )
         for m in summary.stranded_models:
             worst.add_row(
-                m.device_model, f"{m.no_path:,}", f"{m.incomplete_data:,}", f"{m.devices:,}"
+                escape(m.name or m.device_model),
+                f"{m.no_path:,}",
+                f"{m.incomplete_data:,}",
+                f"{m.devices:,}",
             )
         out.print(worst)
+    if summary.next_steps:
+        out.print("[bold]what to do[/]")
+        for step in summary.next_steps:
+            out.print(f"  {step.status} ({step.devices:,}): {escape(step.action)}")
+    explained = ", with the explanation columns" if summary.explained else ""
     out.print(
-        f"wrote {escape(str(out_file))} ({summary.distinct_firmware:,} distinct firmware "
-        f"planned once each, target {escape(summary.target)})"
+        f"wrote {escape(str(out_file))}{explained} ({summary.distinct_firmware:,} distinct "
+        f"firmware planned once each, target {escape(summary.target)})"
     )
 
 
@@ -51,12 +62,25 @@ def plan(
     target: Annotated[
         str, typer.Option("--target", help="latest (each model's newest) or a CPL Entry ID")
     ] = LATEST,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add the columns current_version_name, target_version_name, "
+            "step_version_names, reason and contact to the plan.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
 ) -> None:
     """Plan every device of FLEET to its target; one output row per input row, in order."""
     with stage_progress(out.is_terminal and not as_json, STAGES, out) as on_stage:
         summary = plan_fleet(
-            settings(ctx).engine(), fleet, out_file, target=target, on_stage=on_stage
+            settings(ctx).engine(),
+            fleet,
+            out_file,
+            target=target,
+            explain=explain,
+            on_stage=on_stage,
         )
     if as_json:
         print_json(asdict(summary))

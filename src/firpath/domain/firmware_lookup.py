@@ -32,6 +32,20 @@ class Match:
     device_model: DeviceModel | None = None  # known even when the build is ambiguous
 
 
+@dataclass(frozen=True, slots=True)
+class FirmwareGiven:
+    """What a fleet row says its meter runs, as given: its CPL Entry ID (`by_entry_id`), or
+    its device model and firmware version with an optional image hash ("" = not given)."""
+
+    by_entry_id: bool
+    cpl_entry_id: str = ""
+    manufacturer_id: str = ""
+    model_id: str = ""
+    hardware_version: str = ""
+    firmware_version: str = ""
+    manufacturer_image_hash: str = ""
+
+
 class FirmwareIndex:
     """Every entry, indexed for resolution, with one upgrade graph per device model."""
 
@@ -49,6 +63,18 @@ class FirmwareIndex:
     def graph_of(self, entry: CplEntry) -> ModelGraph:
         """The upgrade graph of an entry's device model."""
         return self.graphs[entry.device_model]
+
+    def resolve(self, given: FirmwareGiven) -> Match:
+        """Resolve what a fleet row gives (its CPL Entry ID, or its model and version)."""
+        if given.by_entry_id:
+            return self.by_entry_id(given.cpl_entry_id)
+        return self.by_model_version(
+            given.manufacturer_id,
+            given.model_id,
+            given.hardware_version,
+            given.firmware_version,
+            given.manufacturer_image_hash,
+        )
 
     def by_entry_id(self, raw: str) -> Match:
         """Resolve a CPL Entry ID (case ignored); malformed or absent is unknown firmware."""

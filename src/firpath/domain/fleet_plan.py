@@ -9,7 +9,8 @@ from typing import Final
 from firpath.domain.entry import CplEntry, DeviceModel
 from firpath.domain.errors import NotFound
 from firpath.domain.firmware_lookup import FirmwareIndex, Match, Resolution
-from firpath.domain.upgrade_graph import PathStatus
+from firpath.domain.path_explanation import entry_label
+from firpath.domain.upgrade_graph import PathResult, PathStatus
 from firpath.domain.values import cpl_entry_id
 
 LATEST: Final = "latest"
@@ -44,6 +45,8 @@ class DevicePlan:
     hops: int | None = None
     steps: str = ""  # CPL Entry IDs joined by ';'
     device_model: str | None = None
+    missing_data: tuple[str, ...] = ()  # incomplete_data: entries whose upgrade-from to ask for
+    other_model: bool = False  # no_path because the target is of another device model
 
 
 UNKNOWN_PLAN: Final = DevicePlan(DeviceStatus.UNKNOWN_FIRMWARE)
@@ -62,6 +65,17 @@ class FleetPlanner:
                 raise NotFound(f"target CPL entry {key} is not on the CPL")
             self.target = found
         self._plans: dict[str, DevicePlan] = {}
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the user should know about the target before reading the plan."""
+        if self.target is not None and not self.target.is_active:
+            return [
+                f"target {entry_label(self.target)} is removed from the CPL: it is never "
+                "installed, so only devices already running it are up to date and every other "
+                "device is no_path"
+            ]
+        return []
 
     def target_for(self, model: DeviceModel) -> CplEntry | None:
         """The entry devices of `model` should reach (None: nothing to reach)."""
@@ -91,31 +105,32 @@ class FleetPlanner:
             )
         return UNKNOWN_PLAN
 
-    def _plan(self, entry: CplEntry) -> DevicePlan:
+    def path_of(self, entry: CplEntry) -> PathResult:
+        """The path answer for devices running `entry` (no_path when the target is of another
+        device model, or the model has no active entry)."""
         model = entry.device_model
         target = self.target_for(model)
         if target is None or target.device_model != model:
-            return DevicePlan(
-                DeviceStatus.NO_PATH,
-                entry.cpl_entry_id,
-                target.cpl_entry_id if target else None,
-                device_model=str(model),
-            )
+            return PathResult(PathStatus.NO_PATH, entry, target)
         graph = self.index.graphs[model]
-        result = (
-            graph.plan_to_latest(entry.cpl_entry_id)
-            if self.target is None
-            else graph.plan_path(entry.cpl_entry_id, target.cpl_entry_id)
-        )
+        if self.target is None:
+            return graph.plan_to_latest(entry.cpl_entry_id)
+        return graph.plan_path(entry.cpl_entry_id, target.cpl_entry_id)
+
+    def _plan(self, entry: CplEntry) -> DevicePlan:
+        result = self.path_of(entry)
         status = _FROM_PATH[result.status]
+        target = result.target
         hops = (
             len(result.steps) if status in (DeviceStatus.UPGRADE, DeviceStatus.UP_TO_DATE) else None
         )
         return DevicePlan(
             status,
             entry.cpl_entry_id,
-            target.cpl_entry_id,
+            target.cpl_entry_id if target else None,
             hops,
             ";".join(e.cpl_entry_id for e in result.steps),
-            str(model),
+            str(entry.device_model),
+            result.missing_data,
+            other_model=target is not None and target.device_model != entry.device_model,
         )

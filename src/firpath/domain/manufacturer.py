@@ -36,6 +36,15 @@ class Manufacturer:
         """The manufacturer as plain data."""
         return asdict(self)
 
+    @property
+    def contact(self) -> str | None:
+        """Whom to ask, on one line: `Name <email>, phone` (None: no contact details)."""
+        person = self.contact_name or ""
+        if self.contact_email:
+            person = f"{person} <{self.contact_email}>" if person else self.contact_email
+        line = ", ".join(p for p in (person, self.contact_phone or "") if p)
+        return line or None
+
 
 def manufacturer_from_record(
     record: Mapping[str, str], row: int | None = None

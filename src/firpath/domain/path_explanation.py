@@ -87,7 +87,7 @@ def explain(result: PathResult, graph: ModelGraph | None) -> str:
             )
         )
         return (
-            f"No upgrade path over the known data, and {which} "
+            f"No upgrade path to {t.cpl_entry_id} over the known data, and {which} "
             f"{'does' if n == 1 else 'do'} not say which firmware may be upgraded to "
             f"{'it' if n == 1 else 'them'}. Ask the manufacturer "
             f"({s.manufacturer_name or s.manufacturer_id}) whether {s.cpl_entry_id} may be "
@@ -176,10 +176,12 @@ def _no_path_reason(result: PathResult, graph: ModelGraph) -> str:
         ),
         key=entry_id_order,
     )
+    # the target is on another line only when the meter does not descend from its base
+    own_line = any(s.cpl_entry_id in _reach(b, graph.successors) for b in bases)
     line = (
         f", and {t.cpl_entry_id} is on another line: it can only be reached from "
         f"{_ids(bases)} onwards (upgrade from N/A: a new base)"
-        if bases
+        if bases and not own_line
         else ""
     )
     return f"{stop}{line}. A site visit is needed."

@@ -83,13 +83,20 @@ class ModelGraph:
         self.predecessors = predecessors
         self.successors = {k: sorted(v, key=entry_id_order) for k, v in successors.items()}
         self._routes: dict[str, Routes] = {}
+        self._latest: CplEntry | None = None
+        self._latest_known = False
 
     def latest(self) -> CplEntry | None:
         """The active entry with the highest firmware version (ties: larger CPL Entry ID)."""
-        active = [e for e in self.entries.values() if e.is_active]
-        if not active:
-            return None
-        return max(active, key=lambda e: (e.firmware_number, entry_id_order(e.cpl_entry_id)))
+        if not self._latest_known:  # asked once per device model, not once per entry
+            active = [e for e in self.entries.values() if e.is_active]
+            self._latest = (
+                max(active, key=lambda e: (e.firmware_number, entry_id_order(e.cpl_entry_id)))
+                if active
+                else None
+            )
+            self._latest_known = True
+        return self._latest
 
     def routes_to(self, target_id: str) -> Routes:
         """Fewest-step routes from every entry to `target_id` (computed once, then kept)."""

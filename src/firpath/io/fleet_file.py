@@ -156,15 +156,36 @@ def _read_columns(path: Path, fmt: str, source: list[str]) -> pl.DataFrame:
         raise UnreadableFile(f"{path}: not a readable {fmt.upper()} fleet file ({first})") from None
 
 
+FORMULA_START: Final = r"^'*[=+\-@\t\r]"  # a cell a spreadsheet would run as a formula
+
+
+def _no_formulas(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Text columns with a leading `'` on any value a spreadsheet would run as a formula
+    (checked per distinct value: few of them, many rows)."""
+    for name in columns:
+        distinct = frame.get_column(name).unique().drop_nulls().cast(pl.String)
+        risky = distinct.filter(distinct.str.contains(FORMULA_START))
+        if len(risky):
+            frame = frame.with_columns(
+                pl.col(name).cast(pl.String).replace(risky, "'" + risky).cast(pl.Categorical)
+            )
+    return frame
+
+
 def write_plan(frame: pl.DataFrame, path: Path) -> None:
-    """Write the plan (PLAN_COLUMNS) as CSV or Parquet by the path's extension."""
+    """Write the plan (PLAN_COLUMNS, then any explained columns) as CSV or Parquet by the
+    path's extension."""
     try:
         if path.suffix.lower() == ".csv":
             # Plan columns are CPL ids and numbers, which never need quoting; device ids are
             # the user's: skip the writer's per-value quoting check (half the write time)
             # unless one of them holds a comma, a quote or a line break.
             risky = frame.get_column("device_id").str.contains_any([",", '"', "\r", "\n"])
-            quoting: Literal["necessary", "never"] = "necessary" if risky.any() else "never"
+            explained = [c for c in frame.columns if c not in PLAN_COLUMNS]  # sentences: quote
+            quoting: Literal["necessary", "never"] = (
+                "necessary" if explained or risky.any() else "never"
+            )
+            frame = _no_formulas(frame, explained)
             frame.write_csv(path, quote_style=quoting)  # categoricals as they are: 3x faster
         else:
             frame.write_parquet(path, compression="lz4")

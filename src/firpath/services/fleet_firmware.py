@@ -7,20 +7,25 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from firpath.domain.firmware_lookup import FirmwareIndex, Match
+from firpath.domain.firmware_lookup import FirmwareGiven, FirmwareIndex, Match
 from firpath.io.fleet_file import Fleet, FleetMode
+
+
+def firmware_given(mode: FleetMode, key: Sequence[str | None]) -> FirmwareGiven:
+    """What one distinct firmware key of a fleet gives (the fleet's key columns, in order)."""
+    if mode is FleetMode.ENTRY_ID:
+        return FirmwareGiven(True, key[0] or "")
+    if mode is FleetMode.EITHER:
+        if key[0] and key[0].strip():  # the row gives its CPL Entry ID: that decides
+            return FirmwareGiven(True, key[0])
+        key = key[1:]
+    m, mo, hw, fw, image_hash = key
+    return FirmwareGiven(False, "", m or "", mo or "", hw or "", fw or "", image_hash or "")
 
 
 def resolve_key(index: FirmwareIndex, mode: FleetMode, key: Sequence[str | None]) -> Match:
     """Resolve one distinct firmware key of a fleet against the CPL."""
-    if mode is FleetMode.ENTRY_ID:
-        return index.by_entry_id(key[0] or "")
-    if mode is FleetMode.EITHER:
-        if key[0] and key[0].strip():  # the row gives its CPL Entry ID: that decides
-            return index.by_entry_id(key[0])
-        key = key[1:]
-    m, mo, hw, fw, image_hash = key
-    return index.by_model_version(m or "", mo or "", hw or "", fw or "", image_hash)
+    return index.resolve(firmware_given(mode, key))
 
 
 def _key(columns: Sequence[str], seed: int) -> pl.Expr:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
@@ -11,36 +11,25 @@ from sqlalchemy import Engine
 
 from firpath.domain.firmware_lookup import FirmwareIndex
 from firpath.domain.fleet_plan import LATEST, DevicePlan, DeviceStatus, FleetPlanner
-from firpath.io.fleet_file import Fleet, FleetMode, check_plan_path, read_fleet, write_plan
-from firpath.services.fleet_firmware import distinct_firmware, resolve_key
+from firpath.domain.plan_explanation import PlanExplainer, PlanExplanation
+from firpath.io.fleet_file import Fleet, check_plan_path, read_fleet, write_plan
+from firpath.services.fleet_firmware import distinct_firmware, firmware_given, resolve_key
+from firpath.services.fleet_summary import FleetSummary, ModelTally, NextStep, summarise
 from firpath.services.progress import Stage, no_stages
 from firpath.services.unit_of_work import read_transaction
-from firpath.store import entries
+from firpath.store import entries, manufacturers
+
+__all__ = ["STAGES", "FleetSummary", "ModelTally", "NextStep", "plan_fleet"]
 
 STAGES: Final = ("reading fleet", "loading the CPL", "planning and joining", "writing plan")
 STATUS_TYPE: Final = pl.Enum([s.value for s in DeviceStatus])
-
-
-@dataclass(frozen=True, slots=True)
-class ModelTally:
-    """Devices of one device model that cannot (or may not) reach their target."""
-
-    device_model: str
-    no_path: int
-    incomplete_data: int
-    devices: int
-
-
-@dataclass(frozen=True, slots=True)
-class FleetSummary:
-    """What a fleet plan found."""
-
-    devices: int
-    mode: str
-    target: str
-    distinct_firmware: int
-    by_status: dict[str, int]
-    stranded_models: list[ModelTally] = field(default_factory=list)
+EXPLAIN_COLUMNS: Final = (
+    "current_version_name",
+    "target_version_name",
+    "step_version_names",
+    "reason",
+    "contact",
+)
 
 
 def _lookup(keys: pl.DataFrame, plans: list[DevicePlan]) -> pl.DataFrame:
@@ -50,9 +39,25 @@ def _lookup(keys: pl.DataFrame, plans: list[DevicePlan]) -> pl.DataFrame:
         pl.Series("target_entry_id", [p.target_entry_id for p in plans], dtype=pl.Categorical),
         pl.Series("hops", [p.hops for p in plans], dtype=pl.Int32),
         pl.Series("steps", [p.steps or None for p in plans], dtype=pl.Categorical),
-        pl.Series("device_model", [p.device_model for p in plans], dtype=pl.String),
         pl.int_range(0, len(plans), dtype=pl.UInt32).alias("lookup_row"),
     )
+
+
+def _explained(
+    explanations: list[PlanExplanation], contacts: Mapping[str, str | None]
+) -> list[pl.Series]:
+    """The explained columns of each distinct firmware (few distinct values: categorical)."""
+    columns: list[list[str | None]] = [
+        [x.current_version_name for x in explanations],
+        [x.target_version_name for x in explanations],
+        [x.step_version_names for x in explanations],
+        [x.reason for x in explanations],
+        [contacts.get(x.manufacturer_id or "") for x in explanations],
+    ]
+    return [
+        pl.Series(name, cells, dtype=pl.Categorical)
+        for name, cells in zip(EXPLAIN_COLUMNS, columns, strict=True)
+    ]
 
 
 def plan_fleet(
@@ -61,9 +66,11 @@ def plan_fleet(
     out_path: Path,
     *,
     target: str = LATEST,
+    explain: bool = False,
     on_stage: Stage | None = None,
 ) -> FleetSummary:
-    """Plan every device of a fleet file and write the plan file, one row per device in order."""
+    """Plan every device of a fleet file and write the plan file, one row per device in order
+    (with `explain`, the version names, the reason and the manufacturer's contact as well)."""
     stage = on_stage or no_stages
     check_plan_path(out_path, fleet_path)
     stage(STAGES[0])
@@ -71,9 +78,11 @@ def plan_fleet(
     stage(STAGES[1])
     with read_transaction(engine) as conn:
         stored = entries.load_all(conn)
+        makers = manufacturers.load_all(conn)
     planner = FleetPlanner(FirmwareIndex(stored.values()), target)
     stage(STAGES[2])
-    joined, lookup = _join_plans(fleet, planner)
+    contacts = {m: maker.contact for m, maker in makers.items()} if explain else None
+    joined, plans, devices = _join_plans(fleet, planner, contacts)
     stage(STAGES[3])
     write_plan(
         joined.select(
@@ -83,36 +92,58 @@ def plan_fleet(
             "target_entry_id",
             "hops",
             "steps",
+            *(EXPLAIN_COLUMNS if explain else ()),
         ),
         out_path,
     )
-    return _summary(joined.height, lookup, fleet.mode, target)
+    return summarise(
+        plans, devices, planner, makers, mode=fleet.mode.value, target=target, explained=explain
+    )
 
 
-def _join_plans(fleet: Fleet, planner: FleetPlanner) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Each device with the plan of its firmware (each distinct firmware planned once), and
-    the per-firmware plans with their device counts."""
+def _join_plans(
+    fleet: Fleet, planner: FleetPlanner, contacts: Mapping[str, str | None] | None = None
+) -> tuple[pl.DataFrame, list[DevicePlan], list[int]]:
+    """Each device with the plan of its firmware (each distinct firmware planned once, and
+    explained once when `contacts` are given), and the per-firmware plans with their device
+    counts."""
     found = distinct_firmware(fleet)
-    plans = [
-        planner.for_match(resolve_key(planner.index, fleet.mode, k)) for k in found.keys.iter_rows()
-    ]
+    fields: tuple[str, ...] = PLAN_FIELDS
+    if contacts is None:
+        plans = [
+            planner.for_match(resolve_key(planner.index, fleet.mode, k))
+            for k in found.keys.iter_rows()
+        ]
+        extra: list[pl.Series] = []
+    else:
+        explainer = PlanExplainer(planner)
+        plans, explanations = [], []
+        for k in found.keys.iter_rows():
+            given = firmware_given(fleet.mode, k)
+            match = planner.index.resolve(given)
+            plans.append(planner.for_match(match))
+            explanations.append(explainer.explain(match, given))
+        extra = _explained(explanations, contacts)
+        fields += EXPLAIN_COLUMNS
     lookup = (
         _lookup(found.keys, plans)
         .drop(fleet.key_columns)
-        .with_columns(*found.key_values.select(found.on).get_columns(), found.devices)
+        .with_columns(*extra, *found.key_values.select(found.on).get_columns())
     )
-    return _attach(found.keyed, lookup, found.on), lookup
+    return _attach(found.keyed, lookup, found.on, fields), plans, found.devices.to_list()
 
 
 PLAN_FIELDS: Final = ("status", "current_entry_id", "target_entry_id", "hops", "steps")
 DENSE_LIMIT: Final = 1 << 24
 
 
-def _attach(keyed: pl.DataFrame, lookup: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+def _attach(
+    keyed: pl.DataFrame, lookup: pl.DataFrame, on: list[str], fields: tuple[str, ...] = PLAN_FIELDS
+) -> pl.DataFrame:
     """Each device's plan columns and lookup row, in device order."""
     if on != ["key"]:
         return keyed.join(
-            lookup.select(*on, *PLAN_FIELDS, "lookup_row"),
+            lookup.select(*on, *fields, "lookup_row"),
             on=on,
             how="left",
             maintain_order="left",
@@ -136,41 +167,5 @@ def _attach(keyed: pl.DataFrame, lookup: pl.DataFrame, on: list[str]) -> pl.Data
             return_dtype=pl.UInt32,
         )
     return keyed.with_columns(
-        *(lookup.get_column(c).gather(row) for c in PLAN_FIELDS), row.alias("lookup_row")
-    )
-
-
-def _summary(device_count: int, lookup: pl.DataFrame, mode: FleetMode, target: str) -> FleetSummary:
-    counts = lookup.select("status", "device_model", "devices")
-    by_status = {s.value: 0 for s in DeviceStatus}
-    for status, devices in counts.group_by("status").agg(pl.col("devices").sum()).iter_rows():
-        by_status[status] = int(devices)
-    per_model = (
-        counts.filter(pl.col("device_model").is_not_null())
-        .group_by("device_model")
-        .agg(
-            pl.col("devices")
-            .filter(pl.col("status") == DeviceStatus.NO_PATH.value)
-            .sum()
-            .alias("no_path"),
-            pl.col("devices")
-            .filter(pl.col("status") == DeviceStatus.INCOMPLETE_DATA.value)
-            .sum()
-            .alias("incomplete_data"),
-            pl.col("devices").sum().alias("devices"),
-        )
-        .filter((pl.col("no_path") + pl.col("incomplete_data")) > 0)
-        .sort(
-            [pl.col("no_path") + pl.col("incomplete_data"), "device_model"],
-            descending=[True, False],
-        )
-        .head(10)
-    )
-    return FleetSummary(
-        devices=device_count,
-        mode=mode.value,
-        target=target,
-        distinct_firmware=lookup.height,
-        by_status=by_status,
-        stranded_models=[ModelTally(*row) for row in per_model.iter_rows()],
+        *(lookup.get_column(c).gather(row) for c in fields), row.alias("lookup_row")
     )
