@@ -12,6 +12,7 @@ import polars as pl
 
 from firpath.domain.errors import Defect, InvalidInput, UnreadableFile, UnwritableFile
 from firpath.io.columns import header_key
+from firpath.io.formula_cells import RISKY_PATTERN
 
 ID_COLUMNS: Final = ("device_id", "cpl_entry_id")
 MODEL_COLUMNS: Final = (
@@ -156,15 +157,33 @@ def _read_columns(path: Path, fmt: str, source: list[str]) -> pl.DataFrame:
         raise UnreadableFile(f"{path}: not a readable {fmt.upper()} fleet file ({first})") from None
 
 
+_QUOTED: Final = '[,"\r\n]'
+
+
+def _csv_safe_device_ids(
+    frame: pl.DataFrame,
+) -> tuple[pl.DataFrame, Literal["necessary", "never"]]:
+    """Device ids are the user's text; every other plan column is CPL ids and numbers, which
+    never need quoting or neutralising. One pass over the device ids tells whether any needs
+    either: usually none does, and the writer then skips its per-value quoting check (half
+    the write time)."""
+    device_id = pl.col("device_id")
+    if not frame.select(device_id.str.contains(f"{RISKY_PATTERN}|{_QUOTED}").any()).item():
+        return frame, "never"
+    frame = frame.with_columns(
+        pl.when(device_id.str.contains(RISKY_PATTERN))
+        .then(pl.lit("'") + device_id)
+        .otherwise(device_id)
+        .alias("device_id")
+    )
+    return frame, "necessary"
+
+
 def write_plan(frame: pl.DataFrame, path: Path) -> None:
     """Write the plan (PLAN_COLUMNS) as CSV or Parquet by the path's extension."""
     try:
         if path.suffix.lower() == ".csv":
-            # Plan columns are CPL ids and numbers, which never need quoting; device ids are
-            # the user's: skip the writer's per-value quoting check (half the write time)
-            # unless one of them holds a comma, a quote or a line break.
-            risky = frame.get_column("device_id").str.contains_any([",", '"', "\r", "\n"])
-            quoting: Literal["necessary", "never"] = "necessary" if risky.any() else "never"
+            frame, quoting = _csv_safe_device_ids(frame)
             frame.write_csv(path, quote_style=quoting)  # categoricals as they are: 3x faster
         else:
             frame.write_parquet(path, compression="lz4")
