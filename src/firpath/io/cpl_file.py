@@ -83,7 +83,7 @@ def _records_from_sheet(path: Path, sheet: Sheet, fmt: str) -> CplRecords:
             raise too_much_text(path, len(records))
         records.append((number, record))
     if defects:
-        raise InvalidInput(defects, "the CPL file's layout is wrong")
+        raise InvalidInput(defects, "rows of the CPL file cannot be read")
     return CplRecords(records, fmt)
 
 

@@ -31,9 +31,16 @@ MAX_ENTRY: Final = 1 << 20  # characters of one entry's JSON (a real one has a f
 _CHUNK: Final = 1 << 20
 _WHITESPACE: Final = re.compile(r"[ \t\r\n]*")
 _NEAR_END: Final = 16  # a value cut by the end of the text fails this close to it (`tru`)
-# Integers are kept as their digits: int() refuses more than 4,300 of them, and a number
-# where text is expected is read as its text anyway.
-_DECODER: Final = json.JSONDecoder(parse_int=str)
+
+
+def _float_text(text: str) -> str | float:
+    """A JSON fraction as written (`2.10` stays `2.10`), or infinity if it overflows."""
+    return text if math.isfinite(float(text)) else math.inf
+
+
+# Numbers are kept as written: a number where text is expected is read as its text, and
+# int() refuses more than 4,300 digits (a traceback) where text cannot be too long.
+_DECODER: Final = json.JSONDecoder(parse_int=str, parse_float=_float_text)
 _COLUMNS: Final = {c: c for c in CPL_ALL_COLUMNS}
 
 
@@ -168,13 +175,11 @@ def _json_text(key: str, value: Any, row: int, defects: DefectLog) -> str:
             return ""
     if isinstance(value, str):
         return value.strip()  # as the domain will: the entry then shares this text
-    if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, float):  # only infinity and NaN are left as numbers
         defects.add(
             Defect("is a number too large to read; write it as a string", row, key, None, None)
         )
         return ""
-    if isinstance(value, float):
-        return str(value)
     defects.add(Defect("must be a string or null", row, key, None, repr(value)[:80]))
     return ""
 

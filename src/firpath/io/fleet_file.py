@@ -130,14 +130,29 @@ def read_fleet(path: Path) -> Fleet:
     return Fleet(frame, mode, keys)
 
 
+def _as_text(column: pl.Series) -> pl.Series:
+    """A column as text; bytes that are not UTF-8 are replaced (such an id matches nothing)."""
+    try:
+        return column.cast(pl.String)
+    except pl.exceptions.ComputeError:
+        if column.dtype != pl.Binary:
+            raise
+        return pl.Series(
+            column.name,
+            [None if b is None else b.decode("utf-8", "replace") for b in column.to_list()],
+            dtype=pl.String,
+        )
+
+
 def _read_columns(path: Path, fmt: str, source: list[str]) -> pl.DataFrame:
     """device_id as text, firmware columns as Categorical (few distinct values, many rows)."""
     types: dict[str, pl.DataType] = {c: pl.Categorical() for c in source[1:]}
     types[source[0]] = pl.String()
     try:
         if fmt == "parquet":
-            return pl.read_parquet(path, columns=source).with_columns(
-                pl.col(c).cast(pl.String).cast(t) for c, t in types.items()
+            frame = pl.read_parquet(path, columns=source)
+            return frame.with_columns(
+                _as_text(frame.get_column(c)).cast(t) for c, t in types.items()
             )
         try:
             return pl.read_csv(

@@ -37,7 +37,7 @@ def _records(sheet: Sheet) -> list[tuple[int, dict[str, str]]]:
             continue
         records.append((number, dict(zip(header.columns, cells, strict=True))))
     if defects:
-        raise InvalidInput(defects, "the contacts file's layout is wrong")
+        raise InvalidInput(defects, "rows of the contacts file cannot be read")
     return records
 
 

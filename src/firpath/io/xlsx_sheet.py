@@ -263,10 +263,10 @@ def open_xlsx(path: Path) -> Iterator[Sheet]:
                 worksheet = ReadOnlyWorksheet(
                     reader.wb, sheet.name, rel.target, reader.shared_strings
                 )
-                worksheet.reset_dimensions()  # read every row, whatever the sheet declares
-                rows: Iterator[Sequence[Any]] = worksheet.iter_rows(
-                    max_col=MAX_COLUMNS + 1, values_only=True
-                )
+                # every row and cell, whatever the sheet declares (rows hold at most 200
+                # cells, checked above, so a row never spans more than its last cell)
+                worksheet.reset_dimensions()
+                rows: Iterator[Sequence[Any]] = worksheet.iter_rows(values_only=True)
                 first = next(rows, None)
             except UnreadableFile:
                 raise
@@ -275,7 +275,7 @@ def open_xlsx(path: Path) -> Iterator[Sheet]:
             if first is None or not any(v is not None for v in first):
                 raise UnreadableFile(f"{path}: the first sheet is empty, expected a header row")
             header = [_cell_text(v) for v in first]
-            if header[-1]:
+            if any(header[MAX_COLUMNS:]):
                 raise too_many_columns(path)
             while header and not header[-1]:
                 header.pop()
@@ -289,9 +289,9 @@ def _rows(path: Path, rows: Iterator[Sequence[Any]], width: int) -> Iterator[tup
         for number, values in enumerate(rows, start=2):
             if number > MAX_ROWS + 1:
                 raise too_many_rows(path)
-            if values[-1] is not None:
-                raise too_many_columns(path)
             cells = [_cell_text(v) for v in values]
+            if any(cells[MAX_COLUMNS:]):
+                raise too_many_columns(path)
             if any(cells):
                 # a sheet row ends at its last filled cell: pad to the header, trim blanks
                 cells += [""] * (width - len(cells))
