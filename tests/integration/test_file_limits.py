@@ -168,3 +168,55 @@ def test_a_valid_xlsx_written_part_by_part_imports(engine: Engine, tmp_path: Pat
     rows = [text_row(1, list(CPL_COLUMNS)), text_row(2, valid_cells())]
     path = write_xlsx_parts(tmp_path / "ok.xlsx", rows, dimension="A1:Q2")
     assert import_cpl_file(engine, path, actor="t").created == 1
+
+
+def test_a_csv_data_row_of_more_than_200_cells_is_refused_naming_its_line(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = write_cpl(tmp_path / "a.csv", [row("101", "01000000")])
+    with path.open("a") as f:
+        f.write('"\n",' * 300 + "\n")
+    refused(engine, path, "line 303 has more than 200 columns")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_a_file_whose_text_would_not_fit_in_memory_is_refused(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    import json
+
+    from firpath.io import sheets
+
+    monkeypatch.setattr(sheets, "MAX_TEXT_BYTES", 50_000)
+    rows = [row(str(100 + i), f"{i:08X}", notes=f"{i} " + "n" * 2000) for i in range(40)]
+    if fmt == "csv":
+        path = write_cpl(tmp_path / "a.csv", rows)
+    elif fmt == "json":
+        path = tmp_path / "a.json"
+        path.write_text(json.dumps({"entries": rows}))
+    else:
+        lines = [text_row(1, list(CPL_COLUMNS))]
+        lines += [text_row(n, [r.get(c, "") for c in CPL_COLUMNS]) for n, r in enumerate(rows, 2)]
+        path = write_xlsx_parts(tmp_path / "a.xlsx", lines)
+    message = refused(engine, path, "more text than firpath imports at once")
+    assert "import it in parts" in message
+
+
+def test_xlsx_shared_strings_count_towards_the_text_in_memory(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firpath.io import sheets
+
+    monkeypatch.setattr(sheets, "MAX_TEXT_BYTES", 200_000)
+    rows = [text_row(1, list(CPL_COLUMNS)), text_row(2, valid_cells())]
+    path = write_xlsx_parts(tmp_path / "s.xlsx", rows, shared_strings=["s" * 100] * 2000)
+    refused(engine, path, "more text than firpath imports at once")
+
+
+def test_an_xlsx_of_more_parts_than_a_workbook_has_is_refused_before_unzipping(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx_sheet, "MAX_PARTS", 5)
+    rows = [text_row(1, list(CPL_COLUMNS)), text_row(2, valid_cells())]
+    path = write_xlsx_parts(tmp_path / "p.xlsx", rows, extra_parts={"x/1": b"", "x/2": b""})
+    refused(engine, path, "more than 5 parts")

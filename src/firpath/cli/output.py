@@ -72,7 +72,7 @@ def render_error(error: FirpathError, as_json: bool) -> int:
             )
         err.print(table)
         if error.more:
-            err.print(f"... and {error.total - len(error.defects)} more, by kind:")
+            err.print(f"... and {error.total - len(error.defects):,} more, by kind:")
             for kind in error.more:
                 where = f"column {kind.field}: " if kind.field else ""
                 err.print(f"  {kind.count:,} x {escape(where + kind.message, one_line=True)}")

@@ -12,16 +12,7 @@ from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect, InvalidInput
 from firpath.domain.record import entry_to_record
 from firpath.io.columns import CPL_ALL_COLUMNS, CPL_COLUMNS, match_header
-from firpath.io.sheets import (
-    MAX_TEXT_BYTES,
-    Sheet,
-    open_sheet,
-    read_head,
-    record_bytes,
-    sniff_format,
-    too_much_text,
-    write_csv,
-)
+from firpath.io.sheets import RecordMaker, Sheet, open_sheet, read_head, sniff_format, write_csv
 from firpath.io.sheets import write_xlsx as sheet_to_xlsx
 
 ExportFormat = Literal["csv", "xlsx", "json"]
@@ -60,7 +51,7 @@ def _records_from_sheet(path: Path, sheet: Sheet, fmt: str) -> CplRecords:
     columns = header.columns
     width = len(columns)
     records: list[tuple[int, dict[str, str]]] = []
-    held = sheet.held_bytes
+    maker = RecordMaker(path, sheet.held_bytes)
     for number, cells in sheet.rows:
         if len(cells) != width:
             if len(cells) > width and not any(cells[width:]):
@@ -76,12 +67,7 @@ def _records_from_sheet(path: Path, sheet: Sheet, fmt: str) -> CplRecords:
                     )
                 )
                 continue
-        # the domain trims every value: trimmed here, the entries share the records' text
-        record = dict(zip(columns, map(str.strip, cells), strict=True))
-        held += record_bytes(record)
-        if held > MAX_TEXT_BYTES:
-            raise too_much_text(path, len(records))
-        records.append((number, record))
+        records.append((number, maker.make(zip(columns, cells, strict=True))))
     if defects:
         raise InvalidInput(defects, "rows of the CPL file cannot be read")
     return CplRecords(records, fmt)

@@ -18,14 +18,7 @@ from typing import Any, Final
 from firpath.domain.errors import Defect, DefectLog, FieldInvalid, InvalidInput, UnreadableFile
 from firpath.domain.upgrade_from import upgrade_from_json
 from firpath.io.columns import CPL_ALL_COLUMNS, CPL_COLUMNS
-from firpath.io.sheets import (
-    MAX_ROWS,
-    MAX_TEXT_BYTES,
-    open_binary,
-    record_bytes,
-    too_many_rows,
-    too_much_text,
-)
+from firpath.io.sheets import MAX_ROWS, RecordMaker, open_binary, too_many_rows
 
 MAX_ENTRY: Final = 1 << 20  # characters of one entry's JSON (a real one has a few hundred)
 _CHUNK: Final = 1 << 20
@@ -174,7 +167,7 @@ def _json_text(key: str, value: Any, row: int, defects: DefectLog) -> str:
             defects.add(Defect(err.message, row, key, None, err.value))
             return ""
     if isinstance(value, str):
-        return value.strip()  # as the domain will: the entry then shares this text
+        return value
     if isinstance(value, float):  # only infinity and NaN are left as numbers
         defects.add(
             Defect("is a number too large to read; write it as a string", row, key, None, None)
@@ -188,7 +181,7 @@ def read_json_records(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The entries of a JSON CPL file as records (text by column), numbered from 1."""
     defects = DefectLog()
     records: list[tuple[int, dict[str, str]]] = []
-    held = 0
+    maker = RecordMaker(path)
     with open_binary(path) as raw:
         text = _Text(path, io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
         for number, item in enumerate(_entries(text), start=1):
@@ -203,14 +196,11 @@ def read_json_records(path: Path) -> list[tuple[int, dict[str, str]]]:
             for key in CPL_COLUMNS:
                 if key not in item:
                     defects.add(Defect("required key is missing", number, key, None, None))
-            record = {  # keyed by the one string of each column name, not the file's copies
-                _COLUMNS[k]: _json_text(k, v, number, defects)
+            record = maker.make(  # keyed by the one string of each column name
+                (_COLUMNS[k], _json_text(k, v, number, defects))
                 for k, v in item.items()
                 if k in _COLUMNS
-            }
-            held += record_bytes(record)
-            if held > MAX_TEXT_BYTES:
-                raise too_much_text(path, len(records))
+            )
             records.append((number, record))
     if defects:
         raise InvalidInput(defects, "the JSON CPL file's layout is wrong (row = entry number)")

@@ -121,7 +121,7 @@ def open_csv(path: Path) -> Iterator[Sheet]:
         if header is None:
             raise UnreadableFile(f"{path}: empty file, expected a header row")
         if len(header) > MAX_COLUMNS:
-            raise too_many_columns(path)
+            raise too_many_columns(path, "the header has")
 
         def rows() -> Iterator[tuple[int, list[str]]]:
             number = 1
@@ -133,6 +133,8 @@ def open_csv(path: Path) -> Iterator[Sheet]:
                 number += 1
                 if number > MAX_ROWS + 1:
                     raise too_many_rows(path)
+                if len(record) > MAX_COLUMNS:
+                    raise too_many_columns(path, f"line {reader.line_num} has")
                 if record and (record[0] or any(record)):
                     yield number, [restore(c) for c in record] if lines.quoted else record
 

@@ -172,26 +172,31 @@ def _read_columns(path: Path, fmt: str, source: list[str]) -> pl.DataFrame:
         raise UnreadableFile(f"{path}: not a readable {fmt.upper()} fleet file ({first})") from None
 
 
-_QUOTED: Final = '[,"\r\n]'
-
-
 def _csv_safe_device_ids(
     frame: pl.DataFrame,
 ) -> tuple[pl.DataFrame, Literal["necessary", "never"]]:
     """Device ids are the user's text; every other plan column is CPL ids and numbers, which
-    never need quoting or neutralising. One pass over the device ids tells whether any needs
-    either: usually none does, and the writer then skips its per-value quoting check (half
-    the write time)."""
+    never need quoting or neutralising. Whether any device id needs either is found in one
+    parallel pass: usually none does, and the writer then skips its per-value quoting check
+    (half the write time)."""
     device_id = pl.col("device_id")
-    if not frame.select(device_id.str.contains(f"{RISKY_PATTERN}|{_QUOTED}").any()).item():
-        return frame, "never"
-    frame = frame.with_columns(
-        pl.when(device_id.str.contains(RISKY_PATTERN))
-        .then(pl.lit("'") + device_id)
-        .otherwise(device_id)
-        .alias("device_id")
+    quoted, risky = (
+        frame.lazy()
+        .select(
+            device_id.str.contains_any([",", '"', "\r", "\n"]).any(),
+            device_id.str.contains(RISKY_PATTERN).any().alias("risky"),
+        )
+        .collect()
+        .row(0)
     )
-    return frame, "necessary"
+    if risky:
+        frame = frame.with_columns(
+            pl.when(device_id.str.contains(RISKY_PATTERN))
+            .then(pl.lit("'") + device_id)
+            .otherwise(device_id)
+            .alias("device_id")
+        )
+    return frame, "necessary" if quoted else "never"
 
 
 def write_plan(frame: pl.DataFrame, path: Path) -> None:

@@ -22,9 +22,10 @@ XLSX_MAGIC: Final = b"PK\x03\x04"
 XLS_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 MAX_COLUMNS: Final = 200
 MAX_ROWS: Final = 200_000
-# Memory the text of one file may take once read (Python strings take up to four bytes a
-# character plus ~50 each); the import then needs about as much again for its entries.
-MAX_TEXT_BYTES: Final = 512 << 20
+# Memory the records of one file may take once read (a Python string takes up to four bytes
+# a character, plus ~50). An import of a file at this limit peaks near 2.6 times as much when
+# the database already holds its entries: still under 1 GiB (docs/benchmarks.md).
+MAX_TEXT_BYTES: Final = 320 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,25 +80,59 @@ def too_many_rows(path: Path) -> UnreadableFile:
     )
 
 
-def too_many_columns(path: Path) -> UnreadableFile:
+def too_many_columns(path: Path, where: str = "the sheet has") -> UnreadableFile:
     """The error for a file wider than any file firpath reads."""
     return UnreadableFile(
-        f"{path}: more than {MAX_COLUMNS} columns; firpath reads at most {MAX_COLUMNS} "
+        f"{path}: {where} more than {MAX_COLUMNS} columns; firpath reads at most {MAX_COLUMNS} "
         "(a CPL file has 21)"
     )
 
 
-def record_bytes(record: dict[str, str]) -> int:
-    """About how much memory a record takes (its dict and text)."""
-    return sys.getsizeof(record) + sum(map(sys.getsizeof, record.values())) + 72
+def text_bytes(texts: Iterable[object]) -> int:
+    """The memory these strings take."""
+    return sum(map(sys.getsizeof, texts))
 
 
-def too_much_text(path: Path, rows: int) -> UnreadableFile:
-    """The error for a file whose text would not fit in the memory an import may use."""
-    return UnreadableFile(
-        f"{path}: more text than firpath imports at once ({MAX_TEXT_BYTES >> 20} MB in memory "
-        f"after {rows:,} rows); import it in parts"
-    )
+class RecordMaker:
+    """Makes the records of one file, holding their memory to MAX_TEXT_BYTES.
+
+    Values are trimmed, as the domain trims them anyway, so entries share the records'
+    text rather than copy it; a value repeated in a column (device type, status, band,
+    manufacturer...) is kept once. The memory of what is kept is counted as it grows.
+    """
+
+    SHARED_PER_COLUMN: Final = 4096
+
+    def __init__(self, path: Path, held_bytes: int = 0) -> None:
+        self.held_bytes = held_bytes
+        self._path = path
+        self._shared: dict[str, dict[str, str]] = {}
+        self._count = 0
+
+    def make(self, cells: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """A record from (column, text) pairs."""
+        record: dict[str, str] = {}
+        held = 0
+        for column, cell in cells:
+            text = cell.strip()
+            shared = self._shared.get(column)
+            if shared is None:
+                shared = self._shared[column] = {}
+            known = shared.get(text)
+            if known is None:
+                held += sys.getsizeof(text)
+                if len(shared) < self.SHARED_PER_COLUMN:
+                    shared[text] = text
+                known = text
+            record[column] = known
+        self.held_bytes += held + sys.getsizeof(record) + 72  # + the (row, record) tuple
+        self._count += 1
+        if self.held_bytes > MAX_TEXT_BYTES:
+            raise UnreadableFile(
+                f"{self._path}: more text than firpath imports at once ({MAX_TEXT_BYTES >> 20} "
+                f"MB in memory after {self._count - 1:,} rows); import it in parts"
+            )
+        return record
 
 
 @contextmanager

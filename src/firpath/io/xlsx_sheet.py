@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
+import sys
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 from firpath.domain.errors import MAX_DEFECTS_KEPT, Defect, DefectLog, UnreadableFile
 from firpath.io.sheets import (
@@ -26,12 +28,15 @@ from firpath.io.sheets import (
     MAX_ROWS,
     Sheet,
     open_binary,
+    text_bytes,
     too_many_columns,
     too_many_rows,
 )
 
 MAX_PART: Final = 64 << 20  # bytes of a part read whole (shared strings, styles, workbook)
 MAX_ROW_XML: Final = 16 << 20  # bytes of one row's XML (and of the XML around the rows)
+MAX_PARTS: Final = 10_000  # files in the zip (a workbook has a few dozen)
+_END_SEARCH: Final = 22 + 65_535  # the zip's end record and its longest comment
 _CHUNK: Final = 1 << 20
 _MB: Final = 1 << 20
 
@@ -100,13 +105,10 @@ class _SheetScanner:
 
     def _continue(self, piece: bytes) -> None:
         if self._head:
-            found = self.dimension.search(piece)
-            if found is not None:
-                first, last = found.group(1), found.group(2) or found.group(1)
-                if first and last:
-                    width = _column_number(last.decode()) - _column_number(first.decode()) + 1
-                    if width > MAX_COLUMNS or _column_number(last.decode()) > MAX_COLUMNS:
-                        raise too_many_columns(self.path)
+            found = self.dimension.search(piece)  # the sheet's own claim of its extent
+            last = (found.group(2) or found.group(1)) if found else b""
+            if last and _column_number(last.decode()) > MAX_COLUMNS:
+                raise too_many_columns(self.path)
         self._row_bytes += len(piece)
         if self._row_bytes > MAX_ROW_XML:
             raise UnreadableFile(
@@ -115,7 +117,7 @@ class _SheetScanner:
             )
         self._row_cells += sum(piece.count(tag) for tag in self.cell_tags)
         if self._row_cells > MAX_COLUMNS:
-            raise too_many_columns(self.path)
+            raise too_many_columns(self.path, f"row {max(self.scan.rows, 1)} has")
         if self.formula_hint in piece and self.formula.search(piece):
             self._unsaved_formulas(piece)
 
@@ -173,6 +175,26 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, part: str) -> _Scan:
             elif len(buffer) > MAX_ROW_XML:
                 scanner.feed(buffer)  # raises: no row starts in 16 MB
                 buffer = b""
+
+
+def _zip_entries(raw: BinaryIO) -> int:
+    """How many parts the zip's directory lists, read from its end record (zipfile would
+    first build an object for each: a gigabyte for a million empty parts)."""
+    raw.seek(0, io.SEEK_END)
+    size = raw.tell()
+    raw.seek(max(0, size - _END_SEARCH))
+    tail = raw.read()
+    raw.seek(0)
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(tail):
+        return 0  # not a zip: zipfile says so
+    count = int.from_bytes(tail[end + 10 : end + 12], "little")
+    locator = end - 20
+    if count == 0xFFFF and locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
+        raw.seek(int.from_bytes(tail[locator + 8 : locator + 16], "little") + 32)
+        count = int.from_bytes(raw.read(8), "little")  # the ZIP64 end record's total
+        raw.seek(0)
+    return count
 
 
 def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
@@ -239,6 +261,10 @@ def open_xlsx(path: Path) -> Iterator[Sheet]:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     with open_binary(path) as raw:
+        if _zip_entries(raw) > MAX_PARTS:
+            raise UnreadableFile(
+                f"{path}: the workbook has more than {MAX_PARTS:,} parts; save the sheet as CSV"
+            )
         try:
             reader = ExcelReader(raw, read_only=True, data_only=True)
         except Exception as err:  # zipfile and openpyxl raise many types for a damaged file
@@ -276,10 +302,16 @@ def open_xlsx(path: Path) -> Iterator[Sheet]:
                 raise UnreadableFile(f"{path}: the first sheet is empty, expected a header row")
             header = [_cell_text(v) for v in first]
             if any(header[MAX_COLUMNS:]):
-                raise too_many_columns(path)
+                raise too_many_columns(path, "the header has")
             while header and not header[-1]:
                 header.pop()
-            yield Sheet(header, _rows(path, rows, len(header)), _formula_defects(scan, header))
+            strings = reader.shared_strings
+            yield Sheet(
+                header,
+                _rows(path, rows, len(header)),
+                _formula_defects(scan, header),
+                held_bytes=sys.getsizeof(strings) + text_bytes(strings),
+            )
         finally:
             archive.close()
 
@@ -291,7 +323,7 @@ def _rows(path: Path, rows: Iterator[Sequence[Any]], width: int) -> Iterator[tup
                 raise too_many_rows(path)
             cells = [_cell_text(v) for v in values]
             if any(cells[MAX_COLUMNS:]):
-                raise too_many_columns(path)
+                raise too_many_columns(path, f"row {number} has")
             if any(cells):
                 # a sheet row ends at its last filled cell: pad to the header, trim blanks
                 cells += [""] * (width - len(cells))
