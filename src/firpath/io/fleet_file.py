@@ -10,7 +10,7 @@ from typing import Final, Literal
 
 import polars as pl
 
-from firpath.domain.errors import Defect, InvalidInput, UnreadableFile, UnwritableFile
+from firpath.domain.errors import Defect, InvalidInput, UnreadableFile, UnwritableFile, clip
 from firpath.io.columns import header_key
 from firpath.io.formula_cells import RISKY_PATTERN
 
@@ -92,7 +92,8 @@ def read_fleet(path: Path) -> Fleet:
         # polars renames an exact repeat of a CSV header to NAME_duplicated_N
         key = header_key(re.sub(r"_duplicated_\d+$", "", name))
         if key in by_key and key in _FLEET_KEYS:
-            clashes.append(Defect(f"names the same column as {by_key[key]!r}", 1, name, None, name))
+            other = clip(by_key[key])
+            clashes.append(Defect(f"names the same column as {other!r}", 1, name, None, name))
         by_key.setdefault(key, name)
     if clashes:
         raise InvalidInput(clashes, f"{path.name}: nothing planned, a column appears twice")
