@@ -6,11 +6,10 @@ from collections import Counter
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import cli_actor, settings
-from firpath.cli.output import JsonFlag, handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.domain.errors import FieldInvalid
 from firpath.error_codes import EXIT_ERROR
 from firpath.services.corrections import correct_entry

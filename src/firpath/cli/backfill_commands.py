@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
-from firpath.cli.output import JsonFlag, handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.domain.completeness import Completeness, Grouping, Tally
 from firpath.domain.entry import NEW_FIELDS
 from firpath.domain.manufacturer import Manufacturer

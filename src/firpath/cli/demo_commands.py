@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from firpath.cli.context import cli_actor, settings
-from firpath.cli.output import JsonFlag, handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.io.cpl_file import ExportFormat, render_cpl
 from firpath.io.files import write_file
 from firpath.services.demo import DEMO_ENTRIES, demo_catalogue, load_demo

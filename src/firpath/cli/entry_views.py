@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.markup import escape
 from rich.table import Table
 
+from firpath.cli.output import escape
 from firpath.domain.entry import CplEntry
 from firpath.domain.upgrade_from import UpgradeFromKind
 from firpath.services.registry import EntryDetail

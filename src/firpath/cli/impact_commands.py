@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
-from firpath.cli.output import JsonFlag, err, handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, err, escape, handles_errors, out, print_json
 from firpath.domain.impact import (
     ExposedEntry,
     Exposure,

@@ -6,7 +6,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from firpath import __version__
 from firpath.cli import entries_commands, manufacturer_commands
@@ -15,7 +14,7 @@ from firpath.cli.backfill_commands import chase_list_command, completeness_comma
 from firpath.cli.context import settings
 from firpath.cli.demo_commands import demo
 from firpath.cli.impact_commands import impact
-from firpath.cli.output import debug_enabled, err
+from firpath.cli.output import debug_enabled, err, escape
 from firpath.cli.path_commands import path
 from firpath.cli.plan_commands import plan
 from firpath.cli.registry_commands import export, import_, init

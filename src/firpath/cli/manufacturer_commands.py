@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import cli_actor, settings
-from firpath.cli.output import JsonFlag, handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.io.files import write_file
 from firpath.services.manufacturer_contacts import (
     export_contacts,

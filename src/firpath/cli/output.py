@@ -10,9 +10,10 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.table import Table
 
+from firpath.domain.control_chars import json_visible, visible
 from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput
 from firpath.domain.firmware_ref import AmbiguousFirmware
 from firpath.error_codes import classify
@@ -25,22 +26,30 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.
 P = ParamSpec("P")
 R = TypeVar("R")
 
-MAX_DEFECTS_SHOWN = 200
+
+def escape(text: str, *, one_line: bool = False) -> str:
+    """User or stored text made safe to print with Rich: control characters written as
+    escapes (`\\x1b`), square brackets never read as markup."""
+    return escape_markup(visible(text, one_line=one_line))
 
 
 def print_json(document: Any, *, to_stderr: bool = False) -> None:
     """Machine output on stdout (errors: on stderr)."""
-    typer.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str), err=to_stderr)
+    text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    typer.echo(json_visible(text), err=to_stderr)
 
 
 def error_document(error: FirpathError) -> dict[str, Any]:
-    """An error as `{"error": {"code", "message", "details"}}`."""
+    """An error as `{"error": {"code", "message", "details"}}`; bad input adds `more`: the
+    defects beyond the first MAX_DEFECTS_KEPT, counted as `{"field", "message", "count"}`."""
     _, _, code = classify(error)
     details: list[dict[str, object]] = []
     message = str(error)
     if isinstance(error, InvalidInput):
         details = [d.as_dict() for d in error.defects]
-    elif isinstance(error, FieldInvalid):
+        more = [m.as_dict() for m in error.more]
+        return {"error": {"code": code, "message": message, "details": details, "more": more}}
+    if isinstance(error, FieldInvalid):
         details = [{"field": error.field, "value": error.value, "message": error.message}]
     elif isinstance(error, AmbiguousFirmware):
         details = [
@@ -61,19 +70,24 @@ def render_error(error: FirpathError, as_json: bool) -> int:
         print_json(error_document(error), to_stderr=True)
         return exit_code
     if isinstance(error, InvalidInput):
-        err.print(f"[bold red]error:[/] {escape(error.summary)}: {len(error.defects)} problem(s)")
+        err.print(
+            f"[bold red]error:[/] {escape(error.summary, one_line=True)}: {error.total} problem(s)"
+        )
         table = Table("row", "column", "entry", "value", "problem", show_lines=False)
-        for d in error.defects[:MAX_DEFECTS_SHOWN]:
+        for d in error.defects:
             value = d.value if d.value is None or len(d.value) <= 40 else d.value[:37] + "..."
             table.add_row(
                 str(d.row or ""),
-                *(escape(x or "") for x in (d.field, d.entry_id, value, d.message)),
+                *(escape(x or "", one_line=True) for x in (d.field, d.entry_id, value, d.message)),
             )
         err.print(table)
-        if len(error.defects) > MAX_DEFECTS_SHOWN:
-            err.print(f"... and {len(error.defects) - MAX_DEFECTS_SHOWN} more (use --json)")
+        if error.more:
+            err.print(f"... and {error.total - len(error.defects):,} more, by kind:")
+            for kind in error.more:
+                where = f"column {kind.field}: " if kind.field else ""
+                err.print(f"  {kind.count:,} x {escape(where + kind.message, one_line=True)}")
         return exit_code
-    err.print(f"[bold red]error:[/] {escape(str(error))}")
+    err.print(f"[bold red]error:[/] {escape(str(error), one_line=True)}")
     return exit_code
 
 
@@ -91,7 +105,10 @@ def handles_errors(as_json_param: str = "as_json") -> Callable[[Callable[P, R]],
             except BrokenPipeError:
                 raise typer.Exit(0) from None  # the reader (e.g. `head`) has what it wanted
             except OSError as error:  # e.g. standard output on a full disk
-                err.print(f"[bold red]error:[/] cannot write the output: {escape(str(error))}")
+                err.print(
+                    "[bold red]error:[/] cannot write the output: "
+                    + escape(str(error), one_line=True)
+                )
                 raise typer.Exit(1) from None
 
         return run

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
-from firpath.cli.output import JsonFlag, handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.domain.entry import CplEntry
 from firpath.domain.path_explanation import entry_label
 from firpath.domain.upgrade_graph import PathStatus

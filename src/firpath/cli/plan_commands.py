@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from firpath.cli.context import settings
-from firpath.cli.output import err, handles_errors, out, print_json
+from firpath.cli.output import err, escape, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
 from firpath.domain.fleet_plan import LATEST
 from firpath.services.fleet_plan import STAGES, FleetSummary, plan_fleet

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated, Final, cast
 
 import typer
-from rich.markup import escape
 
 from firpath.cli.context import cli_actor, settings
-from firpath.cli.output import JsonFlag, handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
 from firpath.io.cpl_file import ExportFormat
 from firpath.io.files import write_file

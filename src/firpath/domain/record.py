@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache, partial
 from typing import Final
 
 from firpath.domain import values
 from firpath.domain.band import parse_band
+from firpath.domain.control_chars import find_control
 from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect, FieldInvalid
 from firpath.domain.upgrade_from import parse_upgrade_from
@@ -70,21 +70,20 @@ def parse_date(field: str, value: str) -> dt.date | None:
 
 
 def parse_text(field: str, value: str) -> str | None:
-    """Free text, trimmed; empty means not provided; no control characters."""
+    """Free text, trimmed; empty means not provided; no control characters (tab, LF, CR are
+    text; C0, DEL, C1 and bidirectional controls are not)."""
     text = value.strip()
     if not text:
         return None
     if len(text) > MAX_TEXT:
         raise FieldInvalid(field, value[:40] + "...", f"is longer than {MAX_TEXT} characters")
-    bad = _CONTROL.search(text)
+    bad = find_control(text)
     if bad is not None:
         raise FieldInvalid(
             field, value, f"contains control character U+{ord(bad.group()):04X} at {bad.start()}"
         )
     return text
 
-
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Low-cardinality fields repeat on every row: parse each distinct value once.
 _device_type = lru_cache(maxsize=256)(DeviceType.parse)

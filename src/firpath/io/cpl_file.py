@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from firpath.domain.entry import CplEntry
-from firpath.domain.errors import Defect, FieldInvalid, InvalidInput, UnreadableFile
+from firpath.domain.errors import Defect, InvalidInput
 from firpath.domain.record import entry_to_record
-from firpath.domain.upgrade_from import upgrade_from_json
 from firpath.io.chase_list_file import is_backfill_header
 from firpath.io.columns import CPL_ALL_COLUMNS, CPL_COLUMNS, match_header
-from firpath.io.sheets import Sheet, read_bytes, read_csv, read_xlsx, sniff_format, write_csv
+from firpath.io.sheets import RecordMaker, Sheet, open_sheet, read_head, sniff_format, write_csv
 from firpath.io.sheets import write_xlsx as sheet_to_xlsx
 
 ExportFormat = Literal["csv", "xlsx", "json"]
@@ -32,31 +31,37 @@ class CplRecords:
 
 
 def read_cpl(path: Path) -> CplRecords:
-    """Read a CPL file (CSV, XLSX or JSON); a bad header or shape lists every defect."""
-    content = read_bytes(path)
-    fmt = sniff_format(path, content[:8])
+    """Read a CPL file (CSV, XLSX or JSON) row by row; a bad header or shape lists every
+    defect, and a file larger than any CPL (columns, rows, cells) is refused in one line."""
+    fmt = sniff_format(path, read_head(path))
     if fmt == "json":
-        return _read_json(path, content)
-    sheet = read_xlsx(path, content) if fmt == "xlsx" else read_csv(path, content)
-    return _records_from_sheet(sheet, fmt)
+        from firpath.io.cpl_json import read_json_records
+
+        return CplRecords(read_json_records(path), "json")
+    with open_sheet(path, fmt) as sheet:
+        return _records_from_sheet(path, sheet, fmt)
 
 
-def _records_from_sheet(sheet: Sheet, fmt: str) -> CplRecords:
+def _records_from_sheet(path: Path, sheet: Sheet, fmt: str) -> CplRecords:
     names = list(sheet.header)
     while names and not names[-1].strip():  # spreadsheets often save an empty last column
         names.pop()
     backfill = is_backfill_header(names)  # a chase list needs only the CPL Entry ID
     required = ("cpl_entry_id",) if backfill else CPL_COLUMNS
-    header, defects = match_header(names, CPL_ALL_COLUMNS, required)
+    header, problems = match_header(names, CPL_ALL_COLUMNS, required)
+    if problems:  # rows cannot be read against a wrong header: say so before reading them
+        raise InvalidInput(problems, "the CPL file's layout is wrong")
+    defects = sheet.defects
     columns = header.columns
     width = len(columns)
     records: list[tuple[int, dict[str, str]]] = []
+    maker = RecordMaker(path, sheet.held_bytes)
     for number, cells in sheet.rows:
         if len(cells) != width:
             if len(cells) > width and not any(cells[width:]):
                 cells = cells[:width]
             else:
-                defects.append(
+                defects.add(
                     Defect(
                         f"has {len(cells)} cells but the header has {width} columns",
                         number,
@@ -66,63 +71,10 @@ def _records_from_sheet(sheet: Sheet, fmt: str) -> CplRecords:
                     )
                 )
                 continue
-        records.append((number, dict(zip(columns, cells, strict=True))))
+        records.append((number, maker.make(zip(columns, cells, strict=True))))
     if defects:
-        raise InvalidInput(defects, "the CPL file's layout is wrong")
+        raise InvalidInput(defects, "rows of the CPL file cannot be read")
     return CplRecords(records, fmt, "backfill" if backfill else "cpl")
-
-
-def _json_text(key: str, value: Any, row: int, defects: list[Defect]) -> str:
-    if value is None:
-        return ""
-    if key == "upgrade_from" and isinstance(value, list):
-        try:
-            return upgrade_from_json(value).to_text()
-        except FieldInvalid as err:
-            defects.append(Defect(err.message, row, key, None, err.value))
-            return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    defects.append(Defect("must be a string or null", row, key, None, repr(value)[:80]))
-    return ""
-
-
-def _read_json(path: Path, content: bytes) -> CplRecords:
-    try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise UnreadableFile(f"{path}: not UTF-8 text, so not a JSON CPL file") from None
-    except json.JSONDecodeError as err:
-        raise UnreadableFile(f"{path}: not valid JSON (line {err.lineno}: {err.msg})") from None
-    except RecursionError:
-        raise UnreadableFile(f"{path}: JSON nested too deeply to be a CPL file") from None
-    entries = document.get("entries") if isinstance(document, dict) else None
-    if not isinstance(entries, list):
-        raise UnreadableFile(f'{path}: a JSON CPL file is {{"entries": [...]}}')
-    defects: list[Defect] = []
-    records: list[tuple[int, dict[str, str]]] = []
-    allowed = set(CPL_ALL_COLUMNS)
-    for number, item in enumerate(entries, start=1):
-        if not isinstance(item, dict):
-            defects.append(Defect("each entry must be an object", number, None, None, None))
-            continue
-        for key in item:
-            if key not in allowed:
-                defects.append(Defect("unknown key", number, key, None, key))
-        missing = [c for c in CPL_COLUMNS if c not in item]
-        for key in missing:
-            defects.append(Defect("required key is missing", number, key, None, None))
-        records.append(
-            (
-                number,
-                {k: _json_text(k, v, number, defects) for k, v in item.items() if k in allowed},
-            )
-        )
-    if defects:
-        raise InvalidInput(defects, "the JSON CPL file's layout is wrong (row = entry number)")
-    return CplRecords(records, "json")
 
 
 def _rows(entries: Iterable[CplEntry]) -> Iterable[list[str]]:

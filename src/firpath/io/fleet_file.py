@@ -10,8 +10,9 @@ from typing import Final, Literal
 
 import polars as pl
 
-from firpath.domain.errors import Defect, InvalidInput, UnreadableFile, UnwritableFile
+from firpath.domain.errors import Defect, InvalidInput, UnreadableFile, UnwritableFile, clip
 from firpath.io.columns import header_key
+from firpath.io.formula_cells import RISKY_PATTERN
 
 ID_COLUMNS: Final = ("device_id", "cpl_entry_id")
 MODEL_COLUMNS: Final = (
@@ -91,7 +92,8 @@ def read_fleet(path: Path) -> Fleet:
         # polars renames an exact repeat of a CSV header to NAME_duplicated_N
         key = header_key(re.sub(r"_duplicated_\d+$", "", name))
         if key in by_key and key in _FLEET_KEYS:
-            clashes.append(Defect(f"names the same column as {by_key[key]!r}", 1, name, None, name))
+            other = clip(by_key[key])
+            clashes.append(Defect(f"names the same column as {other!r}", 1, name, None, name))
         by_key.setdefault(key, name)
     if clashes:
         raise InvalidInput(clashes, f"{path.name}: nothing planned, a column appears twice")
@@ -129,14 +131,29 @@ def read_fleet(path: Path) -> Fleet:
     return Fleet(frame, mode, keys)
 
 
+def _as_text(column: pl.Series) -> pl.Series:
+    """A column as text; bytes that are not UTF-8 are replaced (such an id matches nothing)."""
+    try:
+        return column.cast(pl.String)
+    except pl.exceptions.ComputeError:
+        if column.dtype != pl.Binary:
+            raise
+        return pl.Series(
+            column.name,
+            [None if b is None else b.decode("utf-8", "replace") for b in column.to_list()],
+            dtype=pl.String,
+        )
+
+
 def _read_columns(path: Path, fmt: str, source: list[str]) -> pl.DataFrame:
     """device_id as text, firmware columns as Categorical (few distinct values, many rows)."""
     types: dict[str, pl.DataType] = {c: pl.Categorical() for c in source[1:]}
     types[source[0]] = pl.String()
     try:
         if fmt == "parquet":
-            return pl.read_parquet(path, columns=source).with_columns(
-                pl.col(c).cast(pl.String).cast(t) for c, t in types.items()
+            frame = pl.read_parquet(path, columns=source)
+            return frame.with_columns(
+                _as_text(frame.get_column(c)).cast(t) for c, t in types.items()
             )
         try:
             return pl.read_csv(
@@ -156,15 +173,12 @@ def _read_columns(path: Path, fmt: str, source: list[str]) -> pl.DataFrame:
         raise UnreadableFile(f"{path}: not a readable {fmt.upper()} fleet file ({first})") from None
 
 
-FORMULA_START: Final = r"^'*[=+\-@\t\r]"  # a cell a spreadsheet would run as a formula
-
-
 def _no_formulas(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """Text columns with a leading `'` on any value a spreadsheet would run as a formula
     (checked per distinct value: few of them, many rows)."""
     for name in columns:
         distinct = frame.get_column(name).unique().drop_nulls().cast(pl.String)
-        risky = distinct.filter(distinct.str.contains(FORMULA_START))
+        risky = distinct.filter(distinct.str.contains(RISKY_PATTERN))
         if len(risky):
             frame = frame.with_columns(
                 pl.col(name).cast(pl.String).replace(risky, "'" + risky).cast(pl.Categorical)
@@ -172,20 +186,42 @@ def _no_formulas(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame
 
 
+def _csv_safe_device_ids(
+    frame: pl.DataFrame,
+) -> tuple[pl.DataFrame, Literal["necessary", "never"]]:
+    """Device ids are the user's text; every other plan column is CPL ids and numbers, which
+    never need quoting or neutralising. Whether any device id needs either is found in one
+    parallel pass: usually none does, and the writer then skips its per-value quoting check
+    (half the write time)."""
+    device_id = pl.col("device_id")
+    quoted, risky = (
+        frame.lazy()
+        .select(
+            device_id.str.contains_any([",", '"', "\r", "\n"]).any(),
+            device_id.str.contains(RISKY_PATTERN).any().alias("risky"),
+        )
+        .collect()
+        .row(0)
+    )
+    if risky:
+        frame = frame.with_columns(
+            pl.when(device_id.str.contains(RISKY_PATTERN))
+            .then(pl.lit("'") + device_id)
+            .otherwise(device_id)
+            .alias("device_id")
+        )
+    return frame, "necessary" if quoted else "never"
+
+
 def write_plan(frame: pl.DataFrame, path: Path) -> None:
     """Write the plan (PLAN_COLUMNS, then any explained columns) as CSV or Parquet by the
     path's extension."""
     try:
         if path.suffix.lower() == ".csv":
-            # Plan columns are CPL ids and numbers, which never need quoting; device ids are
-            # the user's: skip the writer's per-value quoting check (half the write time)
-            # unless one of them holds a comma, a quote or a line break.
-            risky = frame.get_column("device_id").str.contains_any([",", '"', "\r", "\n"])
+            frame, quoting = _csv_safe_device_ids(frame)
             explained = [c for c in frame.columns if c not in PLAN_COLUMNS]  # sentences: quote
-            quoting: Literal["necessary", "never"] = (
-                "necessary" if explained or risky.any() else "never"
-            )
-            frame = _no_formulas(frame, explained)
+            if explained:
+                frame, quoting = _no_formulas(frame, explained), "necessary"
             frame.write_csv(path, quote_style=quoting)  # categoricals as they are: 3x faster
         else:
             frame.write_parquet(path, compression="lz4")

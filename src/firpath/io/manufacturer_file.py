@@ -8,21 +8,27 @@ from pathlib import Path
 from firpath.domain.errors import Defect, InvalidInput, UnreadableFile
 from firpath.domain.manufacturer import Manufacturer
 from firpath.io.columns import MANUFACTURER_COLUMNS, match_header
-from firpath.io.sheets import read_bytes, read_csv, read_xlsx, sniff_format, write_csv
+from firpath.io.sheets import Sheet, open_sheet, read_head, sniff_format, write_csv
 
 
 def read_manufacturers(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The rows of a contacts file by canonical column; a bad layout lists every defect."""
-    content = read_bytes(path)
-    fmt = sniff_format(path, content[:8])
+    fmt = sniff_format(path, read_head(path))
     if fmt == "json":
         raise UnreadableFile(f"{path}: contacts are read from CSV or XLSX, not JSON")
-    sheet = read_xlsx(path, content) if fmt == "xlsx" else read_csv(path, content)
-    header, defects = match_header(sheet.header, MANUFACTURER_COLUMNS, ("manufacturer_id",))
+    with open_sheet(path, fmt) as sheet:
+        return _records(sheet)
+
+
+def _records(sheet: Sheet) -> list[tuple[int, dict[str, str]]]:
+    header, problems = match_header(sheet.header, MANUFACTURER_COLUMNS, ("manufacturer_id",))
+    if problems:
+        raise InvalidInput(problems, "the contacts file's layout is wrong")
+    defects = sheet.defects
     records: list[tuple[int, dict[str, str]]] = []
     for number, cells in sheet.rows:
         if len(cells) != len(header.columns):
-            defects.append(
+            defects.add(
                 Defect(
                     f"has {len(cells)} cells but the header has {len(header.columns)} columns",
                     number,
@@ -31,7 +37,7 @@ def read_manufacturers(path: Path) -> list[tuple[int, dict[str, str]]]:
             continue
         records.append((number, dict(zip(header.columns, cells, strict=True))))
     if defects:
-        raise InvalidInput(defects, "the contacts file's layout is wrong")
+        raise InvalidInput(defects, "rows of the contacts file cannot be read")
     return records
 
 

@@ -1,28 +1,45 @@
-"""Reading and writing a table of text cells as CSV or XLSX (first sheet)."""
+"""Tables of text cells in files: CSV or XLSX (first sheet) in, streamed; CSV or XLSX out.
+
+Files are read row by row, never whole, and refused early when they are larger than any
+CPL or contacts file can be: more than MAX_COLUMNS columns, more than MAX_ROWS rows.
+"""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import zipfile
+import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
-from firpath.domain.errors import UnreadableFile
+from firpath.domain.errors import DefectLog, UnreadableFile
+from firpath.io.formula_cells import neutralise
 
 XLSX_MAGIC: Final = b"PK\x03\x04"
 XLS_MAGIC: Final = b"\xd0\xcf\x11\xe0"
+MAX_COLUMNS: Final = 200
+MAX_ROWS: Final = 200_000
+# Memory the records of one file may take once read (a Python string takes up to four bytes
+# a character, plus ~50). An import of a file at this limit peaks near 2.6 times as much when
+# the database already holds its entries: still under 1 GiB (docs/benchmarks.md).
+MAX_TEXT_BYTES: Final = 320 << 20
 
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """A header row and data rows of text; `rows` pairs each with its 1-based row number."""
+    """A header row, then the data rows as they are read, each with its 1-based row number.
+
+    `defects` holds cells the reader found it cannot give as text (an XLSX formula with no
+    saved value), known when the sheet is opened.
+    """
 
     header: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: Iterator[tuple[int, list[str]]]
+    defects: DefectLog = field(default_factory=DefectLog)
+    held_bytes: int = 0  # memory the reader holds while rows are read (shared strings)
 
 
 def sniff_format(path: Path, head: bytes) -> str:
@@ -37,10 +54,10 @@ def sniff_format(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a one-line error if it cannot be read."""
+def open_binary(path: Path) -> BinaryIO:
+    """The file opened for reading, or a one-line error if it cannot be."""
     try:
-        return path.read_bytes()
+        return path.open("rb")
     except FileNotFoundError:
         raise UnreadableFile(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -49,99 +66,97 @@ def read_bytes(path: Path) -> bytes:
         raise UnreadableFile(f"{path}: cannot be read ({err.strerror})") from None
 
 
-def decode_text(path: Path, content: bytes) -> str:
-    """UTF-8 text (a BOM is dropped); binary content is refused in one line."""
-    if content.startswith(XLS_MAGIC):
-        raise UnreadableFile(f"{path}: old Excel .xls format; save it as .xlsx or CSV")
-    if content.startswith(XLSX_MAGIC):
-        raise UnreadableFile(f"{path}: is a zip/XLSX file, not text; name it .xlsx")
-    nul = content.find(b"\x00", 0, 65536)
-    if nul >= 0:
-        raise UnreadableFile(f"{path}: binary file (NUL byte at offset {nul}), not a CSV file")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise UnreadableFile(
-            f"{path}: not UTF-8 text (byte 0x{content[err.start]:02X} at offset {err.start}); "
-            "save the file as CSV UTF-8"
-        ) from None
+def read_head(path: Path, size: int = 8) -> bytes:
+    """The first bytes of the file (to tell its format)."""
+    with open_binary(path) as file:
+        return file.read(size)
 
 
-def read_csv(path: Path, content: bytes) -> Sheet:
-    """A CSV file's header and rows (blank lines skipped, row numbers kept)."""
-    text = decode_text(path, content)
-    csv.field_size_limit(1 << 24)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise UnreadableFile(f"{path}: empty file, expected a header row")
-        rows: list[tuple[int, list[str]]] = []
-        number = 1
-        for record in reader:
-            number += 1
-            if record and (record[0] or any(record)):
-                rows.append((number, record))
-    except csv.Error as err:
-        raise UnreadableFile(
-            f"{path}: not a valid CSV file (line {reader.line_num}: {err})"
-        ) from None
-    return Sheet(header, rows)
+def too_many_rows(path: Path) -> UnreadableFile:
+    """The error for a file longer than any file firpath reads."""
+    return UnreadableFile(
+        f"{path}: more than {MAX_ROWS:,} rows; firpath reads at most {MAX_ROWS:,} rows from "
+        "one file (import it in parts)"
+    )
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def too_many_columns(path: Path, where: str = "the sheet has") -> UnreadableFile:
+    """The error for a file wider than any file firpath reads."""
+    return UnreadableFile(
+        f"{path}: {where} more than {MAX_COLUMNS} columns; firpath reads at most {MAX_COLUMNS} "
+        "(a CPL file has 21)"
+    )
 
 
-def read_xlsx(path: Path, content: bytes) -> Sheet:
-    """The first worksheet of an XLSX file as text cells."""
-    from openpyxl import load_workbook
+def text_bytes(texts: Iterable[object]) -> int:
+    """The memory these strings take."""
+    return sum(map(sys.getsizeof, texts))
 
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise UnreadableFile(f"{path}: not a valid XLSX workbook ({err})") from None
-    except Exception as err:  # openpyxl raises its own types for damaged workbooks
-        raise UnreadableFile(f"{path}: not a valid XLSX workbook ({type(err).__name__})") from None
-    try:
-        sheet = book.worksheets[0]
-        rows_iter: Iterator[Sequence[object]] = sheet.iter_rows(values_only=True)
-        first = next(rows_iter, None)
-        if first is None:
-            raise UnreadableFile(f"{path}: the first sheet is empty, expected a header row")
-        header = [_cell_text(v) for v in first]
-        while header and not header[-1]:
-            header.pop()
-        rows: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(rows_iter, start=2):
-            cells = [_cell_text(v) for v in values]
-            if any(cells):
-                # a sheet row ends at its last filled cell: pad to the header, trim blanks
-                cells += [""] * (len(header) - len(cells))
-                while len(cells) > len(header) and not cells[-1]:
-                    cells.pop()
-                rows.append((number, cells))
-        return Sheet(header, rows)
-    finally:
-        book.close()
+
+class RecordMaker:
+    """Makes the records of one file, holding their memory to MAX_TEXT_BYTES.
+
+    Values are trimmed, as the domain trims them anyway, so entries share the records'
+    text rather than copy it; a value repeated in a column (device type, status, band,
+    manufacturer...) is kept once. The memory of what is kept is counted as it grows.
+    """
+
+    SHARED_PER_COLUMN: Final = 4096
+
+    def __init__(self, path: Path, held_bytes: int = 0) -> None:
+        self.held_bytes = held_bytes
+        self._path = path
+        self._shared: dict[str, dict[str, str]] = {}
+        self._count = 0
+
+    def make(self, cells: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """A record from (column, text) pairs."""
+        record: dict[str, str] = {}
+        held = 0
+        for column, cell in cells:
+            text = cell.strip()
+            shared = self._shared.get(column)
+            if shared is None:
+                shared = self._shared[column] = {}
+            known = shared.get(text)
+            if known is None:
+                held += sys.getsizeof(text)
+                if len(shared) < self.SHARED_PER_COLUMN:
+                    shared[text] = text
+                known = text
+            record[column] = known
+        self.held_bytes += held + sys.getsizeof(record) + 72  # + the (row, record) tuple
+        self._count += 1
+        if self.held_bytes > MAX_TEXT_BYTES:
+            raise UnreadableFile(
+                f"{self._path}: more text than firpath imports at once ({MAX_TEXT_BYTES >> 20} "
+                f"MB in memory after {self._count - 1:,} rows); import it in parts"
+            )
+        return record
+
+
+@contextmanager
+def open_sheet(path: Path, fmt: str) -> Iterator[Sheet]:
+    """The header and streamed rows of a CSV file or of an XLSX file's first sheet."""
+    if fmt == "xlsx":
+        from firpath.io.xlsx_sheet import open_xlsx
+
+        with open_xlsx(path) as sheet:
+            yield sheet
+    else:
+        from firpath.io.csv_sheet import open_csv
+
+        with open_csv(path) as sheet:
+            yield sheet
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    """CSV bytes (UTF-8, header first, CRLF line ends as RFC 4180)."""
+    """CSV bytes (UTF-8, header first, CRLF line ends as RFC 4180); a cell a spreadsheet
+    would run as a formula is neutralised (see `formula_cells`)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(list(map(neutralise, row)) for row in rows)
     return out.getvalue().encode("utf-8")
 
 

@@ -11,7 +11,7 @@ from typing import Final
 from sqlalchemy import Connection, Engine
 
 from firpath.domain.entry import CplEntry
-from firpath.domain.errors import Defect, InvalidInput
+from firpath.domain.errors import Defect, DefectLog, InvalidInput
 from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.record import entry_from_record, entry_to_record
 from firpath.domain.rules import check_catalogue, check_entry, check_unique_ids
@@ -83,10 +83,10 @@ def import_entries(
 Parsed = list[tuple[int, CplEntry, Container[str]]]  # row, entry, the fields its record gave
 
 
-def _parse(records: CplRecords) -> tuple[Parsed, set[str], list[Defect]]:
+def _parse(records: CplRecords) -> tuple[Parsed, set[str], DefectLog]:
     parsed: Parsed = []
     failed_ids: set[str] = set()
-    defects: list[Defect] = []
+    defects = DefectLog()  # the first defects in full, then counts: a bad file can be huge
     for row, record in records.records:
         entry, problems = entry_from_record(record, row)
         if entry is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from firpath.domain.errors import Defect, InvalidInput
+from firpath.domain.errors import Defect, DefectLog, InvalidInput
 from firpath.domain.manufacturer import (
     MANUFACTURER_FIELDS,
     Manufacturer,
@@ -36,7 +36,7 @@ def import_contacts(
     """Add or update manufacturers from a contacts file, all rows or none."""
     records = read_manufacturers(path)
     parsed: list[Manufacturer] = []
-    defects: list[Defect] = []
+    defects = DefectLog()
     first_row: dict[str, int] = {}
     for row, record in records:
         item, problems = manufacturer_from_record(record, row)
@@ -45,7 +45,7 @@ def import_contacts(
             continue
         seen = first_row.setdefault(item.manufacturer_id, row)
         if seen != row:
-            defects.append(
+            defects.add(
                 Defect(
                     f"manufacturer id already given on row {seen}",
                     row,
