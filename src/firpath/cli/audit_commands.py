@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,8 +12,9 @@ from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.domain.errors import FieldInvalid
 from firpath.error_codes import EXIT_ERROR
-from firpath.services.corrections import correct_entry
-from firpath.services.history import entry_history, verify_audit
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    pass
 
 PROBLEMS_SHOWN = 50
 _CREATION_SHOWN = (
@@ -46,19 +47,29 @@ def _shown(value: str | None) -> str:
 @handles_errors()
 def edit(
     ctx: typer.Context,
-    entry_id: Annotated[str, typer.Argument(help="CPL Entry ID")],
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="CPL Entry ID")],
     assignments: Annotated[
         list[str],
-        typer.Option("--set", help="FIELD=VALUE; repeat for more; `upgrade_from=` = not provided."),
+        typer.Option(
+            "--set",
+            metavar="FIELD=VALUE",
+            help="FIELD=VALUE; repeat for more; `upgrade_from=` = not provided.",
+        ),
     ],
-    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why (kept in the audit trail).")
+    ],
     if_revision: Annotated[
         int | None,
-        typer.Option("--if-revision", help="Refuse if the entry is no longer at this revision."),
+        typer.Option(
+            "--if-revision", metavar="N", help="Refuse if the entry is no longer at this revision."
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Correct one entry (SECAS): every rule is checked; the reason is recorded."""
+    from firpath.services.corrections import correct_entry
+
     done = correct_entry(
         settings(ctx).engine(),
         entry_id,
@@ -87,10 +98,12 @@ def edit(
 @handles_errors()
 def history(
     ctx: typer.Context,
-    entry_id: Annotated[str, typer.Argument(help="CPL Entry ID")],
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="CPL Entry ID")],
     as_json: JsonFlag = False,
 ) -> None:
     """Every change of one entry, newest first: when, who, why, each field before → after."""
+    from firpath.services.history import entry_history
+
     items = entry_history(settings(ctx).engine(), entry_id)
     if as_json:
         print_json(
@@ -144,6 +157,8 @@ def history(
 @handles_errors()
 def verify(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Check the audit hash chain and replay it against the stored entries; exit 0 if all agree."""
+    from firpath.services.history import verify_audit
+
     result = verify_audit(settings(ctx).engine())
     if as_json:
         print_json(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -15,9 +15,9 @@ from firpath.domain.completeness import Completeness, Grouping, Tally
 from firpath.domain.entry import NEW_FIELDS
 from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.values import IN_SCOPE_DEVICE_TYPES, DeviceType
-from firpath.io.chase_list_file import chase_list_format, render_chase_list
-from firpath.io.files import write_file
-from firpath.services.backfill import CompletenessReport, chase_list, completeness
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    from firpath.services.backfill import CompletenessReport
 
 FIELD_HEADINGS = {
     "upgrade_from": "upgrade from",
@@ -128,11 +128,16 @@ def completeness_table(report: CompletenessReport) -> Table:
 def completeness_command(
     ctx: typer.Context,
     by: Annotated[
-        Grouping, typer.Option("--by", help="Group by manufacturer or device type.")
+        Grouping,
+        typer.Option(
+            "--by", metavar="manufacturer|device-type", help="Group by manufacturer or device type."
+        ),
     ] = Grouping.MANUFACTURER,
     as_json: JsonFlag = False,
 ) -> None:
     """Back-fill progress: how many in-scope entries state each of the four new fields."""
+    from firpath.services.backfill import completeness
+
     report = completeness(settings(ctx).engine(), by)
     if as_json:
         print_json(completeness_json(report))
@@ -144,14 +149,21 @@ def completeness_command(
 def chase_list_command(
     ctx: typer.Context,
     manufacturer_id: Annotated[
-        str, typer.Option("--manufacturer-id", help="Whose entries (4 hex digits).")
+        str, typer.Option("--manufacturer-id", metavar="ID", help="Whose entries (4 hex digits).")
     ],
     out_file: Annotated[
-        Path, typer.Option("--out", help="FILE.csv or FILE.xlsx (with a drop-down and help).")
+        Path,
+        typer.Option(
+            "--out", metavar="FILE", help="FILE.csv or FILE.xlsx (with a drop-down and help)."
+        ),
     ],
     as_json: JsonFlag = False,
 ) -> None:
     """Write a manufacturer's entries missing data, to fill in and import again."""
+    from firpath.io.chase_list_file import chase_list_format, render_chase_list
+    from firpath.io.files import write_file
+    from firpath.services.backfill import chase_list
+
     fmt = chase_list_format(out_file)
     chase = chase_list(settings(ctx).engine(), manufacturer_id)
     content = render_chase_list(

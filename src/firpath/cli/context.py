@@ -5,11 +5,12 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import Engine
 
-from firpath.store.engine import open_engine, resolve_url
+if TYPE_CHECKING:  # SQLAlchemy loads only for commands that open the database
+    from sqlalchemy import Engine
 
 
 @dataclass
@@ -22,11 +23,15 @@ class Settings:
     @property
     def url(self) -> str:
         """The database URL in force."""
+        from firpath.store.engine import resolve_url
+
         return resolve_url(self.db)
 
     def engine(self, *, create: bool = False) -> Engine:
         """The database engine (opened once); only `create` may start a new SQLite file."""
         if self._engine is None:
+            from firpath.store.engine import open_engine
+
             self._engine = open_engine(self.db, create=create)
         return self._engine
 

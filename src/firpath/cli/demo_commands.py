@@ -9,25 +9,31 @@ import typer
 
 from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
-from firpath.io.cpl_file import ExportFormat, render_cpl
-from firpath.io.files import write_file
-from firpath.services.demo import DEMO_ENTRIES, demo_catalogue, load_demo
+from firpath.io.formats import ExportFormat
+from firpath.samples.catalogue import DEMO_ENTRIES, demo_catalogue
 
 
 @handles_errors()
 def demo(
     ctx: typer.Context,
-    entries: Annotated[int, typer.Option("--entries", min=50, help="How many entries.")] = (
-        DEMO_ENTRIES
-    ),
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same CPL.")] = 231,
+    entries: Annotated[
+        int, typer.Option("--entries", metavar="N", min=50, help="How many entries.")
+    ] = (DEMO_ENTRIES),
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Same seed, same CPL.")] = 231,
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write a CPL file instead of loading.")
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Write a CPL file instead of loading."),
     ] = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, xlsx or json")] = "csv",
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", metavar="FORMAT", help="csv, xlsx or json")
+    ] = "csv",
     as_json: JsonFlag = False,
 ) -> None:
     """Load the demo CPL into the database (initialising it), or write it to a file."""
+    from firpath.io.cpl_file import render_cpl
+    from firpath.io.files import write_file
+    from firpath.services.demo import load_demo
+
     if out_file is not None:
         catalogue = demo_catalogue(entries, seed)
         write_file(out_file, render_cpl(catalogue.entries, fmt))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,9 +12,9 @@ from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.domain import values
 from firpath.domain.completeness import parse_missing_field
 from firpath.domain.values import DeviceType, EntryStatus
-from firpath.io.cpl_file import entry_json
-from firpath.services.registry import list_entries, show_entry
-from firpath.store.entries import EntryFilter
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    pass
 
 app = typer.Typer(help="Browse CPL entries.", no_args_is_help=False)
 
@@ -24,27 +24,38 @@ app = typer.Typer(help="Browse CPL entries.", no_args_is_help=False)
 def entries(
     ctx: typer.Context,
     device_type: Annotated[
-        str | None, typer.Option("--device-type", help="ESME, GSME, CH...")
+        str | None, typer.Option("--device-type", metavar="TYPE", help="ESME, GSME, CH...")
     ] = None,
-    manufacturer_id: Annotated[str | None, typer.Option("--manufacturer-id")] = None,
-    model_id: Annotated[str | None, typer.Option("--model-id")] = None,
-    hardware_version: Annotated[str | None, typer.Option("--hardware-version")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="active or removed")] = None,
-    text: Annotated[str | None, typer.Option("--text", "-t", help="Free text search.")] = None,
+    manufacturer_id: Annotated[str | None, typer.Option("--manufacturer-id", metavar="ID")] = None,
+    model_id: Annotated[str | None, typer.Option("--model-id", metavar="ID")] = None,
+    hardware_version: Annotated[
+        str | None, typer.Option("--hardware-version", metavar="HW")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", metavar="STATUS", help="active or removed")
+    ] = None,
+    text: Annotated[
+        str | None, typer.Option("--text", "-t", metavar="TEXT", help="Free text search.")
+    ] = None,
     missing: Annotated[
         str | None,
         typer.Option(
             "--missing",
+            metavar="FIELD",
             help="Only in-scope entries missing this new field: upgrade_from, "
             "zigbee_chipset_vendor, zigbee_stack_version, zigbee_band, or any.",
         ),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, max=1_000_000, help="At most this many.")
+        int, typer.Option("--limit", metavar="N", min=1, max=1_000_000, help="At most this many.")
     ] = 200,
     as_json: JsonFlag = False,
 ) -> None:
     """List CPL entries matching every filter given."""
+    from firpath.io.cpl_file import entry_json
+    from firpath.services.registry import list_entries
+    from firpath.store.entries import EntryFilter
+
     if ctx.invoked_subcommand is not None:
         return
     flt = EntryFilter(
@@ -70,10 +81,13 @@ def entries(
 @handles_errors()
 def show(
     ctx: typer.Context,
-    entry_id: Annotated[str, typer.Argument(help="CPL Entry ID (case ignored)")],
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="CPL Entry ID (case ignored)")],
     as_json: JsonFlag = False,
 ) -> None:
     """Show one entry with its upgrade-from and upgrade-to IDs."""
+    from firpath.io.cpl_file import entry_json
+    from firpath.services.registry import show_entry
+
     detail = show_entry(settings(ctx).engine(), entry_id)
     if as_json:
         document = entry_json(detail.entry)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from firpath.cli.output import escape
 from firpath.domain.entry import CplEntry
 from firpath.domain.upgrade_from import UpgradeFromKind
-from firpath.services.registry import EntryDetail
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    from firpath.services.registry import EntryDetail
 
 
 def version_text(entry: CplEntry) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -21,7 +21,9 @@ from firpath.domain.impact import (
 from firpath.domain.path_explanation import entry_label
 from firpath.domain.upgrade_graph import PathStatus
 from firpath.error_codes import EXIT_NO_MATCH
-from firpath.services.impact import ImpactReport, assess_impact
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    from firpath.services.impact import ImpactReport
 
 
 def remediation_json(r: Remediation) -> dict[str, Any]:
@@ -140,17 +142,23 @@ def model_table(m: ModelImpact) -> Table:
 def impact(
     ctx: typer.Context,
     chipset_vendor: Annotated[
-        str | None, typer.Option("--chipset-vendor", help="e.g. 'Silicon Labs' or 'silicon*'")
+        str | None,
+        typer.Option(
+            "--chipset-vendor", metavar="PATTERN", help="e.g. 'Silicon Labs' or 'silicon*'"
+        ),
     ] = None,
     stack_version: Annotated[
-        str | None, typer.Option("--stack-version", help="e.g. 'EmberZNet 6.*'")
+        str | None, typer.Option("--stack-version", metavar="PATTERN", help="e.g. 'EmberZNet 6.*'")
     ] = None,
     fleet: Annotated[
-        Path | None, typer.Option("--fleet", help="count devices of this fleet file")
+        Path | None,
+        typer.Option("--fleet", metavar="FLEET", help="count devices of this fleet file"),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Entries and devices carrying a ZigBee chipset/stack, and whether OTA can fix them."""
+    from firpath.services.impact import assess_impact
+
     query = VulnerabilityQuery(chipset_vendor, stack_version)
     report = assess_impact(settings(ctx).engine(), query, fleet)
     if as_json:

@@ -25,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 
@@ -41,6 +42,7 @@ def root(
         str | None,
         typer.Option(
             "--db",
+            metavar="URL",
             help="Database URL (else FIRPATH_DATABASE_URL, else sqlite:///firpath.db).",
         ),
     ] = None,

@@ -5,19 +5,16 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
-from firpath.io.files import write_file
-from firpath.services.manufacturer_contacts import (
-    export_contacts,
-    import_contacts,
-    list_manufacturers,
-)
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    pass
 
 app = typer.Typer(help="Manufacturers and whom to contact there.", no_args_is_help=True)
 
@@ -26,11 +23,13 @@ app = typer.Typer(help="Manufacturers and whom to contact there.", no_args_is_he
 @handles_errors()
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="contacts file (.csv or .xlsx)")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="contacts file (.csv or .xlsx)")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Add or update manufacturers' contact details, all rows or none."""
+    from firpath.services.manufacturer_contacts import import_contacts
+
     report = import_contacts(settings(ctx).engine(), file, actor=cli_actor(), dry_run=dry_run)
     if as_json:
         print_json(asdict(report))
@@ -45,9 +44,14 @@ def import_(
 @handles_errors()
 def export(
     ctx: typer.Context,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write here (CSV).")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE", help="Write here (CSV).")
+    ] = None,
 ) -> None:
     """Export manufacturers and contacts as CSV."""
+    from firpath.io.files import write_file
+    from firpath.services.manufacturer_contacts import export_contacts
+
     content = export_contacts(settings(ctx).engine())
     if out_file is None:
         sys.stdout.buffer.write(content)
@@ -61,6 +65,8 @@ def export(
 @handles_errors()
 def list_(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List manufacturers with their contacts."""
+    from firpath.services.manufacturer_contacts import list_manufacturers
+
     items = list_manufacturers(settings(ctx).engine())
     if as_json:
         print_json({"manufacturers": [m.as_dict() for m in items]})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -10,10 +10,13 @@ from rich.table import Table
 from firpath.cli.context import settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.domain.entry import CplEntry
+from firpath.domain.fleet_plan import LATEST
 from firpath.domain.path_explanation import entry_label
 from firpath.domain.upgrade_graph import PathStatus
 from firpath.error_codes import exit_code_for_status
-from firpath.services.paths import LATEST, PathAnswer, find_path
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    from firpath.services.paths import PathAnswer
 
 
 def step_json(entry: CplEntry) -> dict[str, Any]:
@@ -91,6 +94,8 @@ def path(
     as_json: JsonFlag = False,
 ) -> None:
     """The fewest-steps order of images from FROM to TO (exit 0 ok, 3 no path, 4 incomplete)."""
+    from firpath.services.paths import find_path
+
     answer = find_path(settings(ctx).engine(), source, target)
     if as_json:
         print_json(path_json(answer))

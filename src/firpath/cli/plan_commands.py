@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -13,7 +13,9 @@ from firpath.cli.context import settings
 from firpath.cli.output import err, escape, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
 from firpath.domain.fleet_plan import LATEST
-from firpath.services.fleet_plan import STAGES, FleetSummary, plan_fleet
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    from firpath.services.fleet_plan import FleetSummary
 
 
 def render_summary(summary: FleetSummary, out_file: Path) -> None:
@@ -56,10 +58,15 @@ def render_summary(summary: FleetSummary, out_file: Path) -> None:
 @handles_errors()
 def plan(
     ctx: typer.Context,
-    fleet: Annotated[Path, typer.Argument(help="fleet file, .csv or .parquet")],
-    out_file: Annotated[Path, typer.Option("--out", help="plan file, .csv or .parquet")],
+    fleet: Annotated[Path, typer.Argument(metavar="FLEET", help="fleet file, .csv or .parquet")],
+    out_file: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="plan file, .csv or .parquet")
+    ],
     target: Annotated[
-        str, typer.Option("--target", help="latest (each model's newest) or a CPL Entry ID")
+        str,
+        typer.Option(
+            "--target", metavar="ID", help="latest (each model's newest) or a CPL Entry ID"
+        ),
     ] = LATEST,
     explain: Annotated[
         bool,
@@ -72,6 +79,8 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
 ) -> None:
     """Plan every device of FLEET to its target; one output row per input row, in order."""
+    from firpath.services.fleet_plan import STAGES, plan_fleet
+
     with stage_progress(out.is_terminal and not as_json, STAGES, out) as on_stage:
         summary = plan_fleet(
             settings(ctx).engine(),

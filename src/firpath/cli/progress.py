@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from firpath.services.progress import Stage
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    from firpath.services.progress import Stage
 
 
 @contextmanager

@@ -5,20 +5,16 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Final, cast
+from typing import TYPE_CHECKING, Annotated, Final, cast
 
 import typer
 
 from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
-from firpath.io.cpl_file import ExportFormat
-from firpath.io.files import write_file
-from firpath.io.formats import choose_format
-from firpath.services.database import initialise
-from firpath.services.import_cpl import IMPORT_STAGES, import_cpl_file
-from firpath.services.progress import no_stages
-from firpath.services.registry import export_cpl
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
+    pass
 
 
 @handles_errors()
@@ -28,6 +24,7 @@ def init(
         str | None,
         typer.Option(
             "--runtime-role",
+            metavar="ROLE",
             help="PostgreSQL: create/grant a role to run firpath as, which cannot alter "
             "tables nor update, delete or truncate the audit log.",
         ),
@@ -35,6 +32,8 @@ def init(
     as_json: JsonFlag = False,
 ) -> None:
     """Create the database, or migrate it to the newest schema (one transaction)."""
+    from firpath.services.database import initialise
+
     state = initialise(settings(ctx).engine(create=True), runtime_role=runtime_role)
     if as_json:
         print_json({"database": settings(ctx).url, **asdict(state)})
@@ -57,11 +56,14 @@ def init(
 @handles_errors()
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CPL file: .csv, .xlsx or .json")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="CPL file: .csv, .xlsx or .json")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Import or update CPL entries, all rows or none; every defect is listed."""
+    from firpath.services.import_cpl import IMPORT_STAGES, import_cpl_file
+    from firpath.services.progress import no_stages
+
     with stage_progress(out.is_terminal and not as_json, IMPORT_STAGES, out) as on_stage:
         report = import_cpl_file(
             settings(ctx).engine(),
@@ -101,13 +103,22 @@ def export(
     ctx: typer.Context,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="csv, xlsx or json (default: the --out extension, else csv)"),
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="csv, xlsx or json (default: the --out extension, else csv)",
+        ),
     ] = None,
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Write here instead of standard output."),
     ] = None,
 ) -> None:
     """Export the FIR (every entry with the four new fields)."""
+    from firpath.io.files import write_file
+    from firpath.io.formats import ExportFormat, choose_format
+    from firpath.services.registry import export_cpl
+
     chosen = cast(ExportFormat, choose_format(fmt, out_file, EXPORT_FORMATS, "csv"))
     content = export_cpl(settings(ctx).engine(), chosen)
     if out_file is None:

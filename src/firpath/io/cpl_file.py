@@ -13,10 +13,10 @@ from firpath.domain.errors import Defect, InvalidInput
 from firpath.domain.record import entry_to_record
 from firpath.io.chase_list_file import is_backfill_header
 from firpath.io.columns import CPL_ALL_COLUMNS, CPL_COLUMNS, match_header
+from firpath.io.formats import ExportFormat as ExportFormat
 from firpath.io.sheets import RecordMaker, Sheet, open_sheet, read_head, sniff_format, write_csv
 from firpath.io.sheets import write_xlsx as sheet_to_xlsx
 
-ExportFormat = Literal["csv", "xlsx", "json"]
 JSON_SCHEMA: Final = "firpath.cpl/1"
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from firpath.domain.errors import FieldInvalid
+
+ExportFormat = Literal["csv", "xlsx", "json"]
 
 
 def choose_format(given: str | None, out: Path | None, allowed: Sequence[str], default: str) -> str:

@@ -21,6 +21,8 @@ from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.upgrade_from import UpgradeFrom
 from firpath.domain.values import DeviceType, EntryStatus
 
+DEMO_ENTRIES: Final = 1600  # the demo CPL's size
+
 # The day SECMP0231 took effect in this demo: entries added before it are "existing".
 NEW_FIELDS_FROM: Final = dt.date(2025, 6, 26)
 FIRST_DAY: Final = dt.date(2016, 3, 1)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from sqlalchemy import Engine
 
 from firpath.domain.errors import FirpathError
+from firpath.samples.catalogue import DEMO_ENTRIES as DEMO_ENTRIES
 from firpath.samples.catalogue import demo_catalogue as demo_catalogue
 from firpath.services.database import initialise
 from firpath.services.import_cpl import apply_cpl_records, entries_as_records
 from firpath.services.manufacturer_contacts import save_contacts
 from firpath.services.unit_of_work import write_transaction
 from firpath.store import entries as stored_entries
-
-DEMO_ENTRIES: Final = 1600
 
 
 class DatabaseNotEmpty(FirpathError):

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
 
 from sqlalchemy import Connection, Engine
 
 from firpath.domain.entry import CplEntry
 from firpath.domain.errors import NotFound
 from firpath.domain.firmware_ref import FirmwareRef, parse_firmware_ref, resolve_in_model
+from firpath.domain.fleet_plan import LATEST
 from firpath.domain.path_explanation import explain
 from firpath.domain.upgrade_graph import ModelGraph, PathResult, PathStatus
 from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries
-
-LATEST: Final = "latest"
 
 
 @dataclass(frozen=True, slots=True)
