@@ -35,6 +35,18 @@ CPL_OPTIONAL_COLUMNS: Final = (
     "gbcs_version",
 )
 CPL_ALL_COLUMNS: Final = CPL_COLUMNS + CPL_OPTIONAL_COLUMNS
+# What a CPL file must have: which image each row is, and its status. Every other column may
+# be absent (an extract from before SECMP0231 has no new fields): stored values are kept.
+CPL_REQUIRED_COLUMNS: Final = (
+    "cpl_entry_id",
+    "device_type",
+    "manufacturer_id",
+    "model_id",
+    "hardware_version",
+    "firmware_version",
+    "manufacturer_image_hash",
+    "status",
+)
 
 MANUFACTURER_COLUMNS: Final = (
     "manufacturer_id",

@@ -12,7 +12,7 @@ from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect, InvalidInput
 from firpath.domain.record import entry_to_record
 from firpath.io.chase_list_file import is_backfill_header
-from firpath.io.columns import CPL_ALL_COLUMNS, CPL_COLUMNS, match_header
+from firpath.io.columns import CPL_ALL_COLUMNS, CPL_REQUIRED_COLUMNS, match_header
 from firpath.io.formats import ExportFormat as ExportFormat
 from firpath.io.sheets import RecordMaker, Sheet, open_sheet, read_head, sniff_format, write_csv
 from firpath.io.sheets import write_xlsx as sheet_to_xlsx
@@ -47,7 +47,7 @@ def _records_from_sheet(path: Path, sheet: Sheet, fmt: str) -> CplRecords:
     while names and not names[-1].strip():  # spreadsheets often save an empty last column
         names.pop()
     backfill = is_backfill_header(names)  # a chase list needs only the CPL Entry ID
-    required = ("cpl_entry_id",) if backfill else CPL_COLUMNS
+    required = ("cpl_entry_id",) if backfill else CPL_REQUIRED_COLUMNS
     header, problems = match_header(names, CPL_ALL_COLUMNS, required)
     if problems:  # rows cannot be read against a wrong header: say so before reading them
         raise InvalidInput(problems, "the CPL file's layout is wrong")

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from firpath.domain.errors import Defect, DefectLog, FieldInvalid, InvalidInput, UnreadableFile
 from firpath.domain.upgrade_from import upgrade_from_json
-from firpath.io.columns import CPL_ALL_COLUMNS, CPL_COLUMNS
+from firpath.io.columns import CPL_ALL_COLUMNS, CPL_REQUIRED_COLUMNS
 from firpath.io.sheets import MAX_ROWS, RecordMaker, open_binary, too_many_rows
 
 MAX_ENTRY: Final = 1 << 20  # characters of one entry's JSON (a real one has a few hundred)
@@ -193,7 +193,7 @@ def read_json_records(path: Path) -> list[tuple[int, dict[str, str]]]:
             for key in item:
                 if key not in _COLUMNS:
                     defects.add(Defect("unknown key", number, key, None, key))
-            for key in CPL_COLUMNS:
+            for key in CPL_REQUIRED_COLUMNS:
                 if key not in item:
                     defects.add(Defect("required key is missing", number, key, None, None))
             record = maker.make(  # keyed by the one string of each column name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,12 +267,14 @@ def apply_cpl_records(
             at=now(),
             source=source,
         ),
-        made
-        + [
-            audit.AuditRecord("cpl_entry", e.cpl_entry_id, "create", after=entry_to_record(e))
-            for e in plan.new
-        ]
-        + [audit.entry_update(b, a) for b, a in plan.changed],
+        itertools.chain(
+            made,
+            (
+                audit.AuditRecord("cpl_entry", e.cpl_entry_id, "create", after=entry_to_record(e))
+                for e in plan.new
+            ),
+            (audit.entry_update(b, a) for b, a in plan.changed),
+        ),
         {
             "created": report.created,
             "updated": report.updated,

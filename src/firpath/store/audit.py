@@ -4,8 +4,9 @@ every row a link of one hash chain (domain.audit_trail)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,8 @@ from firpath.domain.entry import CplEntry
 from firpath.domain.record import entry_to_record
 from firpath.store.bulk import bulk_insert, db_datetime
 from firpath.store.tables import audit_log, change_batches
+
+CHUNK = 5000  # audit rows written per executemany (bounds memory on huge imports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,14 +166,17 @@ def _head(conn: Connection) -> tuple[int, str, int, int]:
 def record_batch(
     conn: Connection,
     batch: ChangeBatch,
-    records: Sequence[AuditRecord],
+    records: Iterable[AuditRecord],
     summary: Mapping[str, Any],
 ) -> int:
     """Write one change batch, complete, and its records, chained to the log's head.
 
     Must run inside a write transaction (the registry's write lock keeps the chain linear).
+    Records may come from a generator: they are written in chunks, never all held at once.
     """
-    if not records:
+    pending = iter(records)
+    first = next(pending, None)
+    if first is None:
         raise ValueError("a change batch records at least one change")
     seq, previous, top_batch, top_audit = _head(conn)
     batch_id = top_batch + 1
@@ -209,7 +215,7 @@ def record_batch(
         ],
     )
     rows: list[tuple[Any, ...]] = []
-    for offset, r in enumerate(records, start=1):
+    for offset, r in enumerate(itertools.chain([first], pending), start=1):
         audit_id = top_audit + offset
         before = None if r.before is None else canonical(r.before)
         after = None if r.after is None else canonical(r.after)
@@ -244,6 +250,9 @@ def record_batch(
                 previous,
             )
         )
+        if len(rows) == CHUNK:
+            bulk_insert(conn, audit_log, _AUDIT_COLUMNS, rows)
+            rows = []
     bulk_insert(conn, audit_log, _AUDIT_COLUMNS, rows)
     return batch_id
 
