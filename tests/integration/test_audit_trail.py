@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from firpath.services.corrections import correct_entry
 from firpath.services.history import verify_audit
 from firpath.services.import_cpl import import_cpl_file
+from firpath.services.registry import show_entry
 from tests.integration.cpl_rows import row, write_cpl
 from tests.integration.test_cli import firpath
 
@@ -164,3 +165,11 @@ def test_postgres_runtime_role_cannot_rewrite_the_log(
         assert code == 0, out + err
     finally:
         app.dispose()
+
+
+def test_an_upgrade_edge_injected_for_an_entry_without_ids_is_found_and_never_shown(
+    logged: Engine,
+) -> None:
+    run(logged, "INSERT INTO upgrade_edges VALUES ('101', '103', 0)")  # 101 is N/A
+    assert ("changed_outside_log", "cpl_entry", "101") in problems(logged)
+    assert "101" not in show_entry(logged, "103").upgrade_to

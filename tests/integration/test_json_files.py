@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from firpath.domain.errors import InvalidInput, UnreadableFile
-from firpath.io.columns import CPL_COLUMNS
+from firpath.io.columns import CPL_REQUIRED_COLUMNS
 from firpath.services.import_cpl import import_cpl_file
 from firpath.services.registry import export_cpl, show_entry
 from tests.integration.cpl_rows import row
@@ -115,7 +115,7 @@ def test_many_empty_entries_are_counted_not_each_listed(engine: Engine, tmp_path
     with pytest.raises(InvalidInput) as caught:
         import_cpl_file(engine, path, actor="t")
     error = caught.value
-    assert len(error.defects) == 200 and error.total == 50_000 * len(CPL_COLUMNS)
+    assert len(error.defects) == 200 and error.total == 50_000 * len(CPL_REQUIRED_COLUMNS)
     assert sum(m.count for m in error.more) == error.total - 200
 
 

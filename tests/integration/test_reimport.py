@@ -10,10 +10,12 @@ from sqlalchemy import Engine
 from firpath.domain.band import ZigbeeBand
 from firpath.domain.errors import InvalidInput
 from firpath.domain.upgrade_from import UpgradeFrom
+from firpath.services.corrections import correct_entry
 from firpath.services.import_cpl import ImportReport, import_cpl_file
 from firpath.services.registry import show_entry
 from firpath.store import audit
 from tests.integration.cpl_rows import image_hash, row, write_cpl
+from tests.integration.test_cli import firpath
 
 
 def load(engine: Engine, path: Path) -> ImportReport:
@@ -114,3 +116,124 @@ def test_a_created_entry_is_recorded_with_its_values(engine: Engine, tmp_path: P
     assert created.after["firmware_version"] == "01000000"
     assert created.after["zigbee_chipset_vendor"] == "Silicon Labs"
     assert created.after["upgrade_from"] == "N/A"
+
+
+# Found by a user trial of issue 7: each a silent change or a refusal contrary to the README
+
+
+def test_legacy_dual_band_in_an_old_extract_never_replaces_a_stated_join_option(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(engine, write_cpl(tmp_path / "a.csv", [row("101", "01000000", zigbee_band="Dual Band")]))
+    assert show_entry(engine, "101").entry.zigbee_band is ZigbeeBand.MULTI_MAC_UNSTATED
+    load(
+        engine,
+        write_cpl(tmp_path / "b.csv", [row("101", "01000000", zigbee_band="MULTI_MAC_AUTO")]),
+    )
+    for legacy in ("Dual Band", "MULTI_MAC_UNSTATED"):
+        report = load(
+            engine, write_cpl(tmp_path / "c.csv", [row("101", "01000000", zigbee_band=legacy)])
+        )
+        assert (report.updated, report.kept) == (0, 1)
+        assert show_entry(engine, "101").entry.zigbee_band is ZigbeeBand.MULTI_MAC_AUTO
+
+
+def test_an_extract_from_before_secmp0231_without_the_new_columns_or_notes_imports(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(
+        engine,
+        write_cpl(tmp_path / "a.csv", [row("101", "01000000"), row("102", "01000100", "101")]),
+    )
+    old = [
+        c
+        for c in row("x", "0")
+        if c
+        not in (
+            "upgrade_from",
+            "zigbee_chipset_vendor",
+            "zigbee_stack_version",
+            "zigbee_band",
+            "notes",
+        )
+    ]
+    report = load(
+        engine,
+        write_cpl(tmp_path / "old.csv", [row("102", "01000100"), row("103", "01000200")], old),
+    )
+    assert (report.created, report.unchanged) == (1, 1)
+    assert show_entry(engine, "102").entry.upgrade_from == UpgradeFrom.of("101")
+    assert show_entry(engine, "103").entry.upgrade_from == UpgradeFrom.UNKNOWN
+
+
+def test_an_import_may_not_change_the_device_type_of_an_entry(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(engine, write_cpl(tmp_path / "a.csv", [row("101", "01000000")]))
+    with pytest.raises(InvalidInput) as caught:
+        load(engine, write_cpl(tmp_path / "b.csv", [row("101", "01000000", device_type="GSME")]))
+    [defect] = caught.value.defects
+    assert (defect.field, defect.entry_id, defect.value) == ("device_type", "101", "GSME")
+
+
+def test_an_old_extract_may_not_silently_undo_a_correction(engine: Engine, tmp_path: Path) -> None:
+    original = row("101", "01000000", notes="as shipped")
+    load(engine, write_cpl(tmp_path / "a.csv", [original, row("102", "01000100", "101")]))
+    correct_entry(
+        engine, "101", [("notes", "recalled batch 7")], reason="SECAS 41", actor="secas:anna"
+    )
+    with pytest.raises(InvalidInput) as caught:
+        load(engine, write_cpl(tmp_path / "old.csv", [original]))
+    [defect] = caught.value.defects
+    assert (defect.entry_id, defect.field, defect.value) == ("101", "notes", "as shipped")
+    assert "corrected to 'recalled batch 7' by secas:anna" in defect.message
+    assert "SECAS 41" in defect.message and "--replace-corrections" in defect.message
+    assert show_entry(engine, "101").entry.notes == "recalled batch 7"
+    report = import_cpl_file(engine, tmp_path / "old.csv", actor="t", replace_corrections=True)
+    assert report.updated == 1 and show_entry(engine, "101").entry.notes == "as shipped"
+    # a later import of the corrected value, then another change, is an ordinary update
+    load(engine, write_cpl(tmp_path / "c.csv", [dict(original, notes="recalled batch 7")]))
+    assert load(engine, write_cpl(tmp_path / "d.csv", [original])).updated == 1
+
+
+def test_the_report_and_a_dry_run_list_every_field_an_import_changes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(engine, write_cpl(tmp_path / "a.csv", [row("101", "01000000"), row("102", "01000100")]))
+    changed = [row("101", "01000000", notes="new"), row("102", "01000100", "101")]
+    report = import_cpl_file(
+        engine, write_cpl(tmp_path / "b.csv", changed), actor="t", dry_run=True
+    )
+    assert {(c.entry_id, c.field, c.before, c.after) for c in report.changes} == {
+        ("101", "notes", "", "new"),
+        ("102", "upgrade_from", "N/A", "101"),
+    }
+    code, out, _ = firpath(
+        str(engine.url.render_as_string(False)), "import", "--dry-run", str(tmp_path / "b.csv")
+    )
+    assert code == 0 and "fields that would change: notes (1), upgrade_from (1)" in out
+    assert "102 upgrade_from: N/A → 101" in out
+
+
+def test_spreadsheet_dropped_leading_zeros_of_ids_are_restored(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rows = [row("101", "1000000", manufacturer_id="1234", model_id="1", hardware_version="2")]
+    assert load(engine, write_cpl(tmp_path / "a.csv", rows)).created == 1
+    entry = show_entry(engine, "101").entry
+    assert (entry.model_id, entry.hardware_version, entry.firmware_version) == (
+        "0001",
+        "0002",
+        "01000000",
+    )
+
+
+def test_control_characters_in_who_or_the_file_name_are_stored_escaped(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = write_cpl(tmp_path / "evil\x1b[31m.csv", [row("101", "01000000")])
+    import_cpl_file(engine, path, actor="eve\x1b[31m")
+    with engine.connect() as conn:
+        created = audit.history(conn, "cpl_entry", "101")[0]
+    assert "\x1b" not in created.actor and "\\x1b" in created.actor
+    assert created.source is not None and "\x1b" not in created.source

@@ -116,14 +116,20 @@ def test_xlsx_has_the_header_in_row_one_and_the_rows_below() -> None:
 
 
 def test_xlsx_band_column_has_a_drop_down_of_the_six_labels() -> None:
-    book = load_workbook(io.BytesIO(render_chase_list([BARE, PARTLY], "xlsx", heading="x")))
+    hub = dataclasses.replace(BARE, cpl_entry_id="109", device_type=DeviceType.CH)
+    rows = [BARE, PARTLY, hub]
+    book = load_workbook(io.BytesIO(render_chase_list(rows, "xlsx", heading="x")))
     sheet = book.worksheets[0]
-    (choice,) = sheet.data_validations.dataValidation
-    assert choice.type == "list"
-    assert choice.formula1.strip('"').split(",") == list(BAND_CHOICES)
     band = "O"
     assert sheet[f"{band}1"].value == "zigbee_band"
-    assert str(choice.sqref) == f"{band}2:{band}3"
+    by_range = {str(c.sqref): c for c in sheet.data_validations.dataValidation}
+    assert set(by_range) == {f"{band}4", f"{band}2 {band}3"}
+    hubs, others = by_range[f"{band}4"], by_range[f"{band}2 {band}3"]
+    assert hubs.type == others.type == "list"
+    assert hubs.formula1.strip('"').split(",") == list(BAND_CHOICES)  # a hub: all six
+    assert others.formula1.strip('"').split(",") == [  # a meter: never Dual Band
+        label for label in BAND_CHOICES if label != "Dual Band"
+    ]
 
 
 def test_xlsx_upgrade_from_cells_are_text() -> None:

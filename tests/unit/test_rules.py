@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import networkx as nx
@@ -464,3 +465,16 @@ def test_one_entry_breaking_several_rules_gets_every_defect() -> None:
         "zigbee_chipset_vendor",
         "zigbee_stack_version",
     ]
+
+
+@pytest.mark.parametrize("typed", ["N/A", "n/a", "Unknown", "-", "TBC", " none "])
+@pytest.mark.parametrize("field", ["zigbee_chipset_vendor", "zigbee_stack_version"])
+def test_a_dont_know_placeholder_is_not_a_zigbee_value_for_an_in_scope_device(
+    typed: str, field: str
+) -> None:
+    bad = dataclasses.replace(entry("101", "N/A"), **{field: typed.strip()})
+    [defect] = check_entry(bad, 7)
+    assert (defect.row, defect.field, defect.entry_id) == (7, field, "101")
+    assert "leave the cell empty" in defect.message
+    ihd = dataclasses.replace(bad, device_type=DeviceType.IHD)
+    assert check_entry(ihd) == []

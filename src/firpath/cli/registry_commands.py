@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Final, cast
@@ -14,7 +15,7 @@ from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
 
 if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
-    pass
+    from firpath.domain.reimport import FieldChange
 
 
 @handles_errors()
@@ -57,7 +58,16 @@ def init(
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="CPL file: .csv, .xlsx or .json")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and list every change; write nothing.")
+    ] = False,
+    replace_corrections: Annotated[
+        bool,
+        typer.Option(
+            "--replace-corrections",
+            help="Let the file change values SECAS set by a correction (refused otherwise).",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Import or update CPL entries, all rows or none; every defect is listed."""
@@ -71,6 +81,7 @@ def import_(
             actor=cli_actor(),
             dry_run=dry_run,
             on_stage=on_stage or no_stages,
+            replace_corrections=replace_corrections,
         )
     if as_json:
         print_json(asdict(report))
@@ -93,6 +104,29 @@ def import_(
         )
         + (" (dry run, nothing written)" if dry_run else "")
     )
+    _show_changes(report.changes, dry_run)
+
+
+CHANGES_SHOWN: Final = 50
+
+
+def _show_changes(changes: list[FieldChange], dry_run: bool) -> None:
+    """Which fields an import changed (or would): counts per field, then the changes."""
+    if not changes:
+        return
+    per_field = Counter(c.field for c in changes)
+    out.print(
+        "fields "
+        + ("that would change" if dry_run else "changed")
+        + ": "
+        + ", ".join(f"{escape(name)} ({n})" for name, n in per_field.most_common())
+    )
+    for c in changes[:CHANGES_SHOWN]:
+        before = escape(c.before) if c.before else "(not provided)"
+        after = escape(c.after) if c.after else "(not provided)"
+        out.print(f"  {escape(c.entry_id)} {escape(c.field)}: {before} → {after}")
+    if len(changes) > CHANGES_SHOWN:
+        out.print(f"  ... and {len(changes) - CHANGES_SHOWN} more (all with --json)")
 
 
 EXPORT_FORMATS: Final = ("csv", "xlsx", "json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Final
 
 from firpath.domain.band import ZigbeeBand
 from firpath.domain.entry import NEW_FIELDS as NEW_FIELDS  # the four fields, named here too
@@ -10,6 +11,11 @@ from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect
 from firpath.domain.upgrade_from import UpgradeFromKind
 from firpath.domain.values import DeviceType
+
+# What people type for "don't know" in a free-text field; stored, it would count as provided.
+NOT_A_VALUE: Final = frozenset(
+    {"n/a", "na", "n.a.", "none", "unknown", "-", "--", "?", "tbc", "tbd", "not provided"}
+)
 
 
 def check_entry(
@@ -34,6 +40,20 @@ def check_entry(
                 entry.zigbee_band.value,
             )
         )
+    if entry.device_type.in_scope:
+        for field in ("zigbee_chipset_vendor", "zigbee_stack_version"):
+            value = getattr(entry, field)
+            if value is not None and value.strip().lower() in NOT_A_VALUE:
+                defects.append(
+                    Defect(
+                        f"{value!r} is not a {field.replace('_', ' ')}: leave the cell empty "
+                        "while it is not known (only upgrade_from takes N/A)",
+                        row,
+                        field,
+                        eid,
+                        value,
+                    )
+                )
     if new_submission and entry.device_type.in_scope:
         for field in entry.missing_new_fields:
             what = (

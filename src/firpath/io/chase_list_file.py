@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from firpath.domain.backfill import BAND_CHOICES, CHASE_LIST_FIELDS, IDENTIFYING_FIELDS
+from firpath.domain.band import ZigbeeBand
 from firpath.domain.entry import NEW_FIELDS, CplEntry
 from firpath.domain.errors import FieldInvalid
 from firpath.domain.record import entry_to_record
+from firpath.domain.values import DeviceType
 from firpath.io.columns import CPL_ALL_COLUMNS, LABELS, match_header
 from firpath.io.sheets import write_csv
 
@@ -96,6 +98,11 @@ def instructions(heading: str, entries: int) -> list[str]:
     ]
 
 
+NON_HUB_BAND_CHOICES: Final = tuple(
+    label for label in BAND_CHOICES if label != ZigbeeBand.DUAL_BAND.label
+)
+
+
 def _workbook(rows: list[list[str]], heading: str, references: list[list[str]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -112,23 +119,30 @@ def _workbook(rows: list[list[str]], heading: str, references: list[list[str]]) 
         sheet.column_dimensions[letter].width = 18 if column in NEW_FIELDS else 14
         if column in NEW_FIELDS:
             sheet.cell(row=1, column=position).fill = to_fill
-    last = max(len(rows) + 1, 2)
     ids = CHASE_LIST_COLUMNS.index("upgrade_from") + 1
     # IDs typed in stay text (an ID like 0101 is never turned into the number 101)
     sheet.column_dimensions[get_column_letter(ids)].number_format = "@"
     for number in range(2, len(rows) + 2):
         sheet.cell(row=number, column=ids).number_format = "@"
     band = get_column_letter(CHASE_LIST_COLUMNS.index("zigbee_band") + 1)
-    choice = DataValidation(
-        type="list",
-        formula1='"' + ",".join(BAND_CHOICES) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="ZigBee band join option",
-        error="Choose one of the six join options in the list.",
-    )
-    choice.add(f"{band}2:{band}{last}")
-    sheet.add_data_validation(choice)
+    # hubs may choose Dual Band; every other device gets the five options it may have
+    kind = CHASE_LIST_COLUMNS.index("device_type")
+    for hub, options in ((True, BAND_CHOICES), (False, NON_HUB_BAND_CHOICES)):
+        choice = DataValidation(
+            type="list",
+            formula1='"' + ",".join(options) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="ZigBee band join option",
+            error=f"Choose one of the {len(options)} join options in the list.",
+        )
+        for number, values in enumerate(rows, start=2):
+            if (values[kind] == DeviceType.CH.value) is hub:
+                choice.add(f"{band}{number}")
+        if not rows and hub:  # an empty list still shows the options
+            choice.add(f"{band}2")
+        if choice.sqref:
+            sheet.add_data_validation(choice)
     sheet.freeze_panes = "B2"
     bold = Font(bold=True)
     for cell in sheet[1]:

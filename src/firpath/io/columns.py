@@ -152,3 +152,12 @@ def match_header(
         if column not in seen:
             defects.append(Defect("required column is missing", 1, column, None, None))
     return HeaderMap(columns), defects
+
+
+# Fixed-width hex columns whose leading zeros a spreadsheet drops (`0101` saved as `101`).
+ZERO_PADDED: Final = {
+    "manufacturer_id": 4,
+    "model_id": 4,
+    "hardware_version": 4,
+    "firmware_version": 8,
+}

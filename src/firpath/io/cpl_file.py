@@ -12,7 +12,7 @@ from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect, InvalidInput
 from firpath.domain.record import entry_to_record
 from firpath.io.chase_list_file import is_backfill_header
-from firpath.io.columns import CPL_ALL_COLUMNS, CPL_REQUIRED_COLUMNS, match_header
+from firpath.io.columns import CPL_ALL_COLUMNS, CPL_REQUIRED_COLUMNS, ZERO_PADDED, match_header
 from firpath.io.formats import ExportFormat as ExportFormat
 from firpath.io.sheets import RecordMaker, Sheet, open_sheet, read_head, sniff_format, write_csv
 from firpath.io.sheets import write_xlsx as sheet_to_xlsx
@@ -55,7 +55,7 @@ def _records_from_sheet(path: Path, sheet: Sheet, fmt: str) -> CplRecords:
     columns = header.columns
     width = len(columns)
     records: list[tuple[int, dict[str, str]]] = []
-    maker = RecordMaker(path, sheet.held_bytes)
+    maker = RecordMaker(path, sheet.held_bytes, ZERO_PADDED)
     for number, cells in sheet.rows:
         if len(cells) != width:
             if len(cells) > width and not any(cells[width:]):

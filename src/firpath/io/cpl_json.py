@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from firpath.domain.errors import Defect, DefectLog, FieldInvalid, InvalidInput, UnreadableFile
 from firpath.domain.upgrade_from import upgrade_from_json
-from firpath.io.columns import CPL_ALL_COLUMNS, CPL_REQUIRED_COLUMNS
+from firpath.io.columns import CPL_ALL_COLUMNS, CPL_REQUIRED_COLUMNS, ZERO_PADDED
 from firpath.io.sheets import MAX_ROWS, RecordMaker, open_binary, too_many_rows
 
 MAX_ENTRY: Final = 1 << 20  # characters of one entry's JSON (a real one has a few hundred)
@@ -181,7 +181,7 @@ def read_json_records(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The entries of a JSON CPL file as records (text by column), numbered from 1."""
     defects = DefectLog()
     records: list[tuple[int, dict[str, str]]] = []
-    maker = RecordMaker(path)
+    maker = RecordMaker(path, zero_padded=ZERO_PADDED)
     with open_binary(path) as raw:
         text = _Text(path, io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
         for number, item in enumerate(_entries(text), start=1):

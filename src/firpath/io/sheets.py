@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,9 +103,14 @@ class RecordMaker:
 
     SHARED_PER_COLUMN: Final = 4096
 
-    def __init__(self, path: Path, held_bytes: int = 0) -> None:
+    def __init__(
+        self, path: Path, held_bytes: int = 0, zero_padded: Mapping[str, int] | None = None
+    ) -> None:
         self.held_bytes = held_bytes
         self._path = path
+        # columns of fixed-width hex ids: decimal digits that are too short lost their leading
+        # zeros in a spreadsheet (0101 -> 101), and get them back
+        self._widths = dict(zero_padded or {})
         self._shared: dict[str, dict[str, str]] = {}
         self._count = 0
 
@@ -113,8 +118,12 @@ class RecordMaker:
         """A record from (column, text) pairs."""
         record: dict[str, str] = {}
         held = 0
+        widths = self._widths
         for column, cell in cells:
             text = cell.strip()
+            width = widths.get(column)
+            if width is not None and text.isdigit() and len(text) < width:
+                text = text.zfill(width)
             shared = self._shared.get(column)
             if shared is None:
                 shared = self._shared[column] = {}

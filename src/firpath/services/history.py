@@ -88,11 +88,23 @@ def verify_audit(engine: Engine) -> AuditVerification:
         log = audit.read_log(conn)
         stored_entries = entries.load_all(conn)
         makers = manufacturers.load_all(conn)
+        stray = entries.stray_edges(conn)
     chain = walk_chain(log.links)
     stored = {("cpl_entry", k): entry_to_record(e) for k, e in stored_entries.items()} | {
         ("manufacturer", k): dict(m.as_dict()) for k, m in makers.items()
     }
     problems = chain.problems + replay(log.changes, stored)
+    problems += [
+        ChainProblem(
+            "changed_outside_log",
+            "cpl_entry",
+            entry_id,
+            f"an upgrade edge {from_id} -> {entry_id} is stored, but {entry_id}'s upgrade-from "
+            f"is {stored_entries[entry_id].upgrade_from.to_text() or 'not provided'}: "
+            "added outside the log",
+        )
+        for entry_id, from_id in stray
+    ]
     return AuditVerification(
         chain.links, log.legacy_rows, chain.head_seq, chain.head_hash, problems
     )

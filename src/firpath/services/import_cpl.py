@@ -5,19 +5,24 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from sqlalchemy import Connection, Engine
 
 from firpath.domain.entry import CplEntry
-from firpath.domain.errors import Defect, DefectLog, InvalidInput
+from firpath.domain.errors import DefectLog, InvalidInput
 from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.record import entry_from_record, entry_to_record
+from firpath.domain.reimport import (
+    FieldChange,
+    field_changes,
+    fixed_field_changes,
+    keep_stored_values,
+    overwritten_corrections,
+)
 from firpath.domain.rules import check_catalogue, check_entry, check_unique_ids
-from firpath.domain.upgrade_from import UpgradeFrom
-from firpath.io.columns import CPL_OPTIONAL_COLUMNS
 from firpath.io.cpl_file import CplRecords, read_cpl
 from firpath.services.backfill import complete_backfill_records
 from firpath.services.progress import Stage, no_stages
@@ -38,6 +43,7 @@ class ImportReport:
     dry_run: bool
     batch_id: int | None
     kept: int = 0  # stored values an empty cell (or an absent column) did not erase
+    changes: list[FieldChange] = field(default_factory=list)  # each updated field, before/after
     kind: str = "cpl"  # "backfill": a returned chase list
     fields_filled: int | None = None  # by a back-fill: field values it set
 
@@ -59,12 +65,22 @@ def import_cpl_file(
     actor: str,
     dry_run: bool = False,
     on_stage: Stage = no_stages,
+    replace_corrections: bool = False,
 ) -> ImportReport:
-    """Import or update CPL entries from a file, all or nothing; InvalidInput lists every defect."""
+    """Import or update CPL entries from a file, all or nothing; InvalidInput lists every defect.
+
+    A value set by a SECAS correction is changed back only with `replace_corrections`.
+    """
     on_stage(IMPORT_STAGES[0])
     records = read_cpl(path)
     return import_cpl_records(
-        engine, records, source=path.name, actor=actor, dry_run=dry_run, on_stage=on_stage
+        engine,
+        records,
+        source=path.name,
+        actor=actor,
+        dry_run=dry_run,
+        on_stage=on_stage,
+        replace_corrections=replace_corrections,
     )
 
 
@@ -100,66 +116,6 @@ def _parse(records: CplRecords) -> tuple[Parsed, set[str], DefectLog]:
     return parsed, failed_ids, defects
 
 
-# Fields an import may leave empty: an empty cell (or a column the file lacks) keeps the stored
-# value, so an old extract never erases back-filled data; going back to "not provided" is a
-# correction (`firpath edit`).
-KEPT_WHEN_EMPTY: Final = (
-    "manufacturer_name",
-    "model_name",
-    "firmware_version_name",
-    "upgrade_from",
-    "zigbee_chipset_vendor",
-    "zigbee_stack_version",
-    "zigbee_band",
-    "date_added",
-    "notes",
-    *CPL_OPTIONAL_COLUMNS,
-)
-# A CPL Entry ID names one image: an import may not move it to another build.
-IMAGE_FIELDS: Final = (
-    "manufacturer_id",
-    "model_id",
-    "hardware_version",
-    "firmware_version",
-    "manufacturer_image_hash",
-)
-
-
-def _is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, UpgradeFrom) and not value.is_known)
-
-
-def _keep_stored_values(entry: CplEntry, stored: CplEntry) -> tuple[CplEntry, int]:
-    """The entry with every empty field holding its stored value, and how many were kept."""
-    kept = {
-        name: getattr(stored, name)
-        for name in KEPT_WHEN_EMPTY
-        if _is_empty(getattr(entry, name)) and not _is_empty(getattr(stored, name))
-    }
-    return (dataclasses.replace(entry, **kept) if kept else entry), len(kept)
-
-
-def _image_changes(entry: CplEntry, stored: CplEntry, row: int) -> list[Defect]:
-    """Defects for an import that would point a stored CPL Entry ID at another image."""
-    defects: list[Defect] = []
-    for name in IMAGE_FIELDS:
-        was, now_ = getattr(stored, name), getattr(entry, name)
-        if was != now_:
-            defects.append(
-                Defect(
-                    f"CPL Entry ID {entry.cpl_entry_id} names one image: the CPL has {name} "
-                    f"{was}; a different image needs a new CPL Entry ID (if the CPL is wrong, "
-                    f"correct it with `firpath edit {entry.cpl_entry_id} --set {name}=... "
-                    "--reason ...`)",
-                    row,
-                    name,
-                    entry.cpl_entry_id,
-                    now_,
-                )
-            )
-    return defects
-
-
 def _plan(merged: list[CplEntry], existing: dict[str, CplEntry]) -> _Plan:
     new: list[CplEntry] = []
     changed: list[tuple[CplEntry, CplEntry]] = []
@@ -183,11 +139,18 @@ def import_cpl_records(
     actor: str,
     dry_run: bool,
     on_stage: Stage = no_stages,
+    replace_corrections: bool = False,
 ) -> ImportReport:
     """Validate records against every rule and the stored CPL, then apply them in one go."""
     with write_transaction(engine) as conn:
         return apply_cpl_records(
-            conn, records, source=source, actor=actor, dry_run=dry_run, on_stage=on_stage
+            conn,
+            records,
+            source=source,
+            actor=actor,
+            dry_run=dry_run,
+            on_stage=on_stage,
+            replace_corrections=replace_corrections,
         )
 
 
@@ -200,6 +163,7 @@ def apply_cpl_records(
     dry_run: bool,
     on_stage: Stage = no_stages,
     action: str = "import",
+    replace_corrections: bool = False,
 ) -> ImportReport:
     """`import_cpl_records` within the caller's write transaction (raises before writing)."""
     if records.kind == "backfill":  # a returned chase list: complete its rows, then as usual
@@ -212,6 +176,7 @@ def apply_cpl_records(
             dry_run=dry_run,
             on_stage=on_stage,
             action="backfill",
+            replace_corrections=replace_corrections,
         )
         return dataclasses.replace(report, kind=records.kind, fields_filled=filled)
     on_stage(IMPORT_STAGES[1])
@@ -224,8 +189,8 @@ def apply_cpl_records(
     for row, entry, _present in parsed:
         stored = existing.get(entry.cpl_entry_id)
         if stored is not None:
-            defects += _image_changes(entry, stored, row)
-            entry, kept_here = _keep_stored_values(entry, stored)
+            defects += fixed_field_changes(entry, stored, row)
+            entry, kept_here = keep_stored_values(entry, stored)
             kept += kept_here
         merged.append(entry)
         universe[entry.cpl_entry_id] = entry
@@ -238,6 +203,12 @@ def apply_cpl_records(
         defects.sort(key=lambda d: (d.row or 0, d.field or ""))
         raise InvalidInput(defects, f"{source}: nothing imported")
     plan = _plan(merged, existing)
+    changes = [c for b, a in plan.changed for c in field_changes(b, a)]
+    if not replace_corrections:
+        corrected = audit.last_corrections(conn, {c.entry_id for c in changes})
+        refused = overwritten_corrections(changes, corrected, rows)
+        if refused:
+            raise InvalidInput(refused, f"{source}: nothing imported")
     report = ImportReport(
         source=source,
         file_format=records.file_format,
@@ -248,6 +219,7 @@ def apply_cpl_records(
         dry_run=dry_run,
         batch_id=None,
         kept=kept,
+        changes=changes,
     )
     if dry_run or (not plan.new and not plan.changed):
         return report

@@ -3,10 +3,11 @@ every row a link of one hash chain (domain.audit_trail)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +21,10 @@ from firpath.domain.audit_trail import (
     link_hash,
     utc_text,
 )
+from firpath.domain.control_chars import visible
 from firpath.domain.entry import CplEntry
 from firpath.domain.record import entry_to_record
+from firpath.domain.reimport import Correction
 from firpath.store.bulk import bulk_insert, db_datetime
 from firpath.store.tables import audit_log, change_batches
 
@@ -178,6 +181,12 @@ def record_batch(
     first = next(pending, None)
     if first is None:
         raise ValueError("a change batch records at least one change")
+    # who and from which file come from the environment: never store control characters
+    batch = dataclasses.replace(
+        batch,
+        actor=visible(batch.actor, one_line=True),
+        source=None if batch.source is None else visible(batch.source, one_line=True),
+    )
     seq, previous, top_batch, top_audit = _head(conn)
     batch_id = top_batch + 1
     at = utc_text(batch.at)
@@ -350,3 +359,29 @@ def _legacy_limits(conn: Connection) -> tuple[int, int]:
     ).scalar()
     found = _as_json(summary) or {}
     return int(found.get("legacy_batches_up_to", 0)), int(found.get("legacy_records_up_to", 0))
+
+
+def last_corrections(
+    conn: Connection, entry_ids: Collection[str]
+) -> dict[tuple[str, str], Correction]:
+    """For each (entry, field) whose latest change was a SECAS correction: that correction."""
+    if not entry_ids:
+        return {}
+    a, b = audit_log.c, change_batches.c
+    latest: dict[tuple[str, str], Correction | None] = {}
+    ids = sorted(entry_ids)
+    for start in range(0, len(ids), 500):
+        query = (
+            select(a.entity_id, a.at, a.actor, b.action, a.reason, a.after)
+            .select_from(audit_log.join(change_batches, a.batch_id == b.batch_id))
+            .where(a.entity == "cpl_entry", a.entity_id.in_(ids[start : start + 500]))
+            .order_by(a.audit_id)
+        )
+        for entity_id, at, actor, action, reason, after in conn.execute(query):
+            for name, value in dict(_as_json(after) or {}).items():
+                latest[(entity_id, name)] = (
+                    Correction(utc_text(at), actor, reason or "", value)
+                    if action == "correction"
+                    else None
+                )
+    return {key: c for key, c in latest.items() if c is not None}

@@ -118,9 +118,26 @@ def entries_of_model(conn: Connection, model: DeviceModel) -> list[CplEntry]:
 def upgrade_to_ids(conn: Connection, entry_id: str) -> list[str]:
     """The entries that name `entry_id` in their *upgrade from* (its direct successors)."""
     rows = conn.execute(
-        select(upgrade_edges.c.cpl_entry_id).where(upgrade_edges.c.from_entry_id == entry_id)
+        select(upgrade_edges.c.cpl_entry_id)
+        .join(cpl_entries, cpl_entries.c.cpl_entry_id == upgrade_edges.c.cpl_entry_id)
+        .where(
+            upgrade_edges.c.from_entry_id == entry_id,
+            cpl_entries.c.upgrade_from_kind == UpgradeFromKind.IDS.value,
+        )
     ).scalars()
     return sorted(rows, key=entry_id_order)
+
+
+def stray_edges(conn: Connection) -> list[tuple[str, str]]:
+    """Edge rows of entries whose *upgrade from* is N/A or not provided (never written by
+    firpath: only a change outside it leaves them)."""
+    query = (
+        select(upgrade_edges.c.cpl_entry_id, upgrade_edges.c.from_entry_id)
+        .join(cpl_entries, cpl_entries.c.cpl_entry_id == upgrade_edges.c.cpl_entry_id)
+        .where(cpl_entries.c.upgrade_from_kind != UpgradeFromKind.IDS.value)
+        .order_by(upgrade_edges.c.cpl_entry_id, upgrade_edges.c.from_entry_id)
+    )
+    return [(a, b) for a, b in conn.execute(query)]
 
 
 def find_entries(conn: Connection, flt: EntryFilter, limit: int | None = None) -> list[CplEntry]:
