@@ -57,8 +57,15 @@ def _frame(value: Any) -> str:
 
 def link_hash(previous: str, table: str, seq: int, content: Sequence[Any]) -> str:
     """The hash of one link: SHA-256 over the previous hash, the table, position and fields."""
-    text = "".join([previous, _frame(table), _frame(seq), *map(_frame, content)])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    parts = [previous, _frame(table), _frame(seq)]
+    for value in content:  # text and None inline: this runs for every row of a big import
+        if value.__class__ is str:
+            parts.append(f"s{len(value)}:{value}")
+        elif value is None:
+            parts.append("n")
+        else:
+            parts.append(_frame(value))
+    return hashlib.sha256("".join(parts).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

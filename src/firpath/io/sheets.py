@@ -118,22 +118,24 @@ class RecordMaker:
         """A record from (column, text) pairs."""
         record: dict[str, str] = {}
         held = 0
-        widths = self._widths
+        all_shared = self._shared
+        limit = self.SHARED_PER_COLUMN
         for column, cell in cells:
             text = cell.strip()
-            width = widths.get(column)
-            if width is not None and text.isdigit() and len(text) < width:
-                text = text.zfill(width)
-            shared = self._shared.get(column)
+            shared = all_shared.get(column)
             if shared is None:
-                shared = self._shared[column] = {}
+                shared = all_shared[column] = {}
             known = shared.get(text)
             if known is None:
                 held += sys.getsizeof(text)
-                if len(shared) < self.SHARED_PER_COLUMN:
+                if len(shared) < limit:
                     shared[text] = text
                 known = text
             record[column] = known
+        for column, width in self._widths.items():
+            value = record.get(column)
+            if value is not None and len(value) < width and value.isdigit():
+                record[column] = value.zfill(width)
         self.held_bytes += held + sys.getsizeof(record) + 72  # + the (row, record) tuple
         self._count += 1
         if self.held_bytes > MAX_TEXT_BYTES:

@@ -104,7 +104,7 @@ change_batches = Table(
     Column("summary", JSON),
     Column("command", Text),
     Column("reason", Text),
-    Column("chain_seq", Integer, unique=True),
+    Column("chain_seq", Integer, index=True),
     Column("chain_hash", String(64)),
 )
 
@@ -123,7 +123,7 @@ audit_log = Table(
     Column("reason", Text),
     Column("before", JSON),
     Column("after", JSON),
-    Column("chain_seq", Integer, unique=True),
+    Column("chain_seq", Integer, index=True),
     Column("chain_hash", String(64)),
     Index("ix_audit_log_entity", "entity", "entity_id"),
 )

@@ -51,8 +51,7 @@ def _sqlite_triggers(table: str, key: str) -> list[str]:
         f"BEGIN {refuse}audit rows'); END",
         # INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse it here
         f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
-        f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key} "
-        "OR chain_seq = NEW.chain_seq) "
+        f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key}) "
         f"BEGIN {refuse}audit rows (no replacing insert)'); END",
     ]
 
@@ -70,7 +69,9 @@ def upgrade() -> None:
     for table, _ in _TABLES:
         op.add_column(table, sa.Column("chain_seq", sa.Integer()))
         op.add_column(table, sa.Column("chain_hash", sa.String(64)))
-        op.create_index(f"ix_{table}_chain_seq", table, ["chain_seq"], unique=True)
+        # not unique: a replacing insert could then delete the row holding a position; a
+        # repeated position is reported by `audit verify` as forged
+        op.create_index(f"ix_{table}_chain_seq", table, ["chain_seq"])
     _baseline(bind)
     if postgres:
         op.execute(_PG_FUNCTION)
