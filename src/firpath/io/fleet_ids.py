@@ -24,7 +24,9 @@ NAME_COLUMN: Final = "firmware_version_name"
 
 _NUMBER: Final = re.compile(r"(\d+)(?:[.,](\d+))?")
 _SCIENTIFIC: Final = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]\d+")
-_AS_TEXT: Final = "keep ids as text (in a spreadsheet: format the column as Text, type the ids again)"
+_AS_TEXT: Final = (
+    "keep ids as text (in a spreadsheet: format the column as Text, type the ids again)"
+)
 
 
 class NumberNotId(Exception):

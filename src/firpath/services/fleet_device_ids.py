@@ -9,7 +9,8 @@ from typing import Final
 import polars as pl
 
 EXAMPLES: Final = 5  # duplicated device ids named in the summary
-_BLANK: Final = r"^\s*$"
+# only spaces, as Python's str.strip() sees them (Unicode White_Space and \x1c-\x1f)
+BLANK_PATTERN: Final = r"^[\s\x1c-\x1f]*$"
 _SEED: Final = 0x5EED
 
 
@@ -37,7 +38,7 @@ def count_device_ids(device_id: pl.Series) -> DeviceIdCounts:
         first, last = (ids[0], ids[-1]) if in_order else (ids.min(), ids.max())
         # text of spaces only starts below "!" (ASCII) or at U+0080 or above
         if str(first) < "!" or str(last) >= "\x80":
-            blank = ids.str.contains(_BLANK)
+            blank = ids.str.contains(BLANK_PATTERN)
             if blank.any():
                 empty += int(blank.sum())
                 ids = ids.filter(~blank)

@@ -15,6 +15,7 @@ import polars as pl
 from firpath.domain.firmware_lookup import FirmwareGiven, FirmwareIndex, Match
 from firpath.io.fleet_file import HASH_COLUMN, NAME_COLUMN, Fleet, FleetMode
 from firpath.io.fleet_ids import NumberNotId, number_error, text_ids
+from firpath.services.fleet_device_ids import BLANK_PATTERN
 
 
 def firmware_given(fleet: Fleet, key: Sequence[str | None]) -> FirmwareGiven:
@@ -107,13 +108,13 @@ def _blank_rows(found: DistinctFirmware) -> pl.Series | None:
     else:  # the exact key: the columns themselves
         candidates = keyed.select(
             pl.all_horizontal(
-                pl.col(c).is_null() | pl.col(c).cast(pl.String).str.contains(r"^\s*$")
+                pl.col(c).is_null() | pl.col(c).cast(pl.String).str.contains(BLANK_PATTERN)
                 for c in found.on
             )
         ).to_series()
     rows = candidates.arg_true()
     device_id = keyed.get_column("device_id").gather(rows)
-    empty = device_id.is_null() | device_id.str.contains(r"^\s*$")
+    empty = device_id.is_null() | device_id.str.contains(BLANK_PATTERN)
     if not empty.any():
         return None
     mask = pl.Series("blank", [False] * keyed.height, dtype=pl.Boolean)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
@@ -82,16 +84,21 @@ def plan_fleet(
     check_plan_path(out_path, fleet_path)
     stage(STAGES[0])
     fleet = read_fleet(fleet_path)
-    stage(STAGES[1])
-    with read_transaction(engine) as conn:
-        stored = entries.load_all(conn)
-        makers = manufacturers.load_all(conn)
-    planner = FleetPlanner(FirmwareIndex(stored.values()), target)
-    stage(STAGES[2])
-    contacts = {m: maker.contact for m, maker in makers.items()} if explain else None
-    found = distinct_firmware(fleet)
-    joined, plans, devices = _join_plans(fleet, found, planner, contacts)
-    rows = FleetRows(found.blank_rows, count_device_ids(found.keyed.get_column("device_id")))
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # device ids are counted while the CPL loads and plans (polars runs outside the GIL)
+        counting = background.submit(count_device_ids, fleet.frame.get_column("device_id"))
+        stage(STAGES[1])
+        with read_transaction(engine) as conn:
+            stored = entries.load_all(conn)
+            makers = manufacturers.load_all(conn)
+        planner = FleetPlanner(FirmwareIndex(stored.values()), target)
+        stage(STAGES[2])
+        contacts = {m: maker.contact for m, maker in makers.items()} if explain else None
+        found = distinct_firmware(fleet)
+        joined, plans, devices = _join_plans(fleet, found, planner, contacts)
+        counted = counting.result()
+    # every blank row has an empty device id: those are not devices
+    rows = FleetRows(found.blank_rows, replace(counted, empty=counted.empty - found.blank_rows))
     stage(STAGES[3])
     write_plan(
         joined.select(
