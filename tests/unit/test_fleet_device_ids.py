@@ -26,7 +26,8 @@ def brute_force(values: list[str | None]) -> DeviceIdCounts:
         elif value in seen:
             repeats.append(value)
         seen.add(value or "")
-    return DeviceIdCounts(empty, len(repeats), list(dict.fromkeys(repeats))[:EXAMPLES])
+    repeated = list(dict.fromkeys(repeats))
+    return DeviceIdCounts(empty, len(repeats), repeated[:EXAMPLES], len(repeated))
 
 
 @settings(max_examples=300, deadline=None)
@@ -41,13 +42,13 @@ def test_ids_whose_hashes_collide_are_still_told_apart(monkeypatch: pytest.Monke
     real_hash = pl.Series.hash
     monkeypatch.setattr(pl.Series, "hash", lambda self, seed=0: real_hash(self, seed) * 0)
     shuffled = pl.Series(["b", "a", "c", "a", "d"])  # every id has the same hash
-    assert count_device_ids(shuffled) == DeviceIdCounts(0, 1, ["a"])
+    assert count_device_ids(shuffled) == DeviceIdCounts(0, 1, ["a"], 1)
 
 
 def test_a_few_repeated_ids_are_named_in_the_order_they_repeat() -> None:
     values = ["x", "b", "a", "b", "a", "b"] + [f"r{i}" for i in range(9) for _ in (0, 1)]
     counts = count_device_ids(pl.Series(values))
-    assert counts.duplicates == 3 + 9
+    assert (counts.duplicates, counts.repeated) == (3 + 9, 2 + 9)
     assert counts.duplicate_examples == ["b", "a", "r0", "r1", "r2"][:EXAMPLES]
 
 

@@ -67,6 +67,7 @@ class Fleet:
     key_columns: tuple[str, ...]
     source: str = "fleet"  # the file's name, for messages
     first_row: int = 2  # the file row of the frame's first row (the header is row 1)
+    replaced_bytes: bool = False  # bytes that were not UTF-8 were read as U+FFFD
 
     def row_of(self, column: str, value: str) -> int:
         """The file row of the first device whose `column` holds `value` (as text)."""
@@ -166,7 +167,7 @@ def read_fleet(path: Path) -> Fleet:
     fmt = _format(path, "fleet")
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file")
-    first_row = 2
+    first_row, replaced = 2, False
     if fmt == "xlsx":
         from firpath.io.fleet_xlsx import read_xlsx_fleet
 
@@ -190,12 +191,12 @@ def read_fleet(path: Path) -> Fleet:
         with utf8_copy(path, layout) as text:
             names = _columns_of(text, path, fmt, layout.separator)
             mode, columns, source = _choose_columns(path, names)
-            frame = _read_csv(text, path, source, layout.separator)
+            frame, replaced = _read_csv(text, path, source, layout.separator)
         frame = frame.rename(dict(zip(source, columns, strict=True)))
     if HASH_COLUMN not in frame.columns and mode is not FleetMode.ENTRY_ID:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Categorical).alias(HASH_COLUMN))
     keys = tuple(c for c in frame.columns if c != "device_id")
-    return Fleet(frame, mode, keys, path.name, first_row)
+    return Fleet(frame, mode, keys, path.name, first_row, replaced)
 
 
 def _as_text(column: pl.Series) -> pl.Series:
@@ -219,20 +220,24 @@ def _types(source: list[str]) -> dict[str, pl.DataType]:
     return types
 
 
-def _read_csv(path: Path, shown: Path, source: list[str], separator: str) -> pl.DataFrame:
+def _read_csv(
+    path: Path, shown: Path, source: list[str], separator: str
+) -> tuple[pl.DataFrame, bool]:
+    """The columns, and whether bytes that are not UTF-8 had to be replaced."""
     types = _types(source)
     try:
         try:
-            return pl.read_csv(
+            frame = pl.read_csv(
                 path,
                 columns=source,
                 separator=separator,
                 schema_overrides=types,
                 truncate_ragged_lines=True,
             )
+            return frame, False
         except pl.exceptions.PolarsError:
             # invalid UTF-8 somewhere: read again replacing bad bytes (those rows won't match)
-            return pl.read_csv(
+            frame = pl.read_csv(
                 path,
                 columns=source,
                 separator=separator,
@@ -240,6 +245,7 @@ def _read_csv(path: Path, shown: Path, source: list[str], separator: str) -> pl.
                 truncate_ragged_lines=True,
                 encoding="utf8-lossy",
             ).with_columns(pl.col(c).cast(t) for c, t in types.items())
+            return frame, True
     except (pl.exceptions.PolarsError, OSError) as err:
         raise _unreadable(shown, "csv", err) from None
 

@@ -24,7 +24,6 @@ from firpath.io.sheets import XLS_MAGIC, XLSX_MAGIC, open_binary
 
 HEAD_BYTES: Final = 1 << 16
 SEPARATORS: Final = (",", ";", "\t")
-_SEPARATOR_NAMES: Final = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SAVE_AS: Final = "save it as CSV UTF-8"
 _CHUNK: Final = 1 << 20
 _BOMS: Final = (
@@ -144,11 +143,6 @@ def sniff_text(path: Path, known: Collection[str]) -> TextLayout:
     """The encoding and delimiter of a fleet text file, from its first 64 KiB."""
     with open_binary(path) as file:
         return text_layout(path, file.read(HEAD_BYTES), known)
-
-
-def separator_name(separator: str) -> str:
-    """`comma`, `semicolon` or `tab`."""
-    return _SEPARATOR_NAMES.get(separator, repr(separator))
 
 
 @contextmanager

@@ -16,12 +16,13 @@ _SEED: Final = 0x5EED
 
 @dataclass(frozen=True, slots=True)
 class DeviceIdCounts:
-    """Rows with no device id, rows repeating an earlier row's device id (and a few of the
-    ids repeated, in the order they first repeat)."""
+    """Rows with no device id, rows repeating an earlier row's device id, how many device
+    ids are repeated, and the first few of them in the order they first repeat."""
 
     empty: int = 0
     duplicates: int = 0
     duplicate_examples: list[str] = field(default_factory=list)
+    repeated: int = 0
 
 
 def count_device_ids(device_id: pl.Series) -> DeviceIdCounts:
@@ -54,5 +55,5 @@ def count_device_ids(device_id: pl.Series) -> DeviceIdCounts:
         repeats = candidates.filter(~candidates.is_first_distinct())
     if repeats.is_empty():
         return DeviceIdCounts(empty)
-    examples = repeats.unique(maintain_order=True).head(EXAMPLES).to_list()
-    return DeviceIdCounts(empty, repeats.len(), examples)
+    repeated = repeats.unique(maintain_order=True)
+    return DeviceIdCounts(empty, repeats.len(), repeated.head(EXAMPLES).to_list(), repeated.len())

@@ -98,7 +98,11 @@ def plan_fleet(
         joined, plans, devices = _join_plans(fleet, found, planner, contacts)
         counted = counting.result()
     # every blank row has an empty device id: those are not devices
-    rows = FleetRows(found.blank_rows, replace(counted, empty=counted.empty - found.blank_rows))
+    rows = FleetRows(
+        found.blank_rows,
+        replace(counted, empty=counted.empty - found.blank_rows),
+        fleet.replaced_bytes,
+    )
     stage(STAGES[3])
     write_plan(
         joined.select(

@@ -50,10 +50,16 @@ class FleetRows:
 
     blank: int = 0
     device_ids: DeviceIdCounts = field(default_factory=DeviceIdCounts)
+    replaced_bytes: bool = False  # bytes that are not UTF-8 were read as U+FFFD
 
     def notes(self) -> list[str]:
         """One sentence for each kind of such row the file has."""
         notes: list[str] = []
+        if self.replaced_bytes:
+            notes.append(
+                "some bytes are not UTF-8 and were read as \ufffd (such ids match nothing): "
+                "if the file was saved in another encoding, save it as CSV UTF-8"
+            )
         if self.blank:
             notes.append(
                 f"skipped {_plural(self.blank, 'blank row')} (no device_id and no firmware): "
@@ -67,7 +73,8 @@ class FleetRows:
             )
         if ids.duplicates:
             shown = ", ".join(repr(e) for e in ids.duplicate_examples)
-            more = " and more" if ids.duplicates > len(ids.duplicate_examples) else ""
+            unnamed = ids.repeated - len(ids.duplicate_examples)
+            more = f" and {unnamed:,} more" if unnamed > 0 else ""
             verb = "repeats" if ids.duplicates == 1 else "repeat"
             notes.append(
                 f"{_plural(ids.duplicates, 'row')} {verb} a device_id given on an earlier row "
