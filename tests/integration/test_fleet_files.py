@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from firpath.cli.main import app
 from firpath.domain.errors import InvalidInput, UnreadableFile
+from firpath.io import fleet_xlsx
 from firpath.services.fleet_plan import FleetSummary, plan_fleet
 from firpath.services.import_cpl import import_cpl_file
 from tests.integration.cpl_rows import image_hash, row, write_cpl
@@ -194,7 +195,10 @@ def test_blank_rows_are_skipped_and_empty_and_repeated_device_ids_counted(
     ]
 
 
-def test_an_xlsx_fleet_of_cpl_entry_ids_reads_numbers_as_ids(cpl: Engine, tmp_path: Path) -> None:
+def test_an_xlsx_fleet_of_cpl_entry_ids_reads_numbers_as_ids(
+    cpl: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fleet_xlsx, "_CHUNK_ROWS", 2)  # rows become columns in several chunks
     fleet = workbook(
         tmp_path / "fleet.xlsx",
         [

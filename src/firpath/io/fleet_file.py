@@ -182,7 +182,7 @@ def read_fleet(path: Path) -> Fleet:
         mode = chosen[0]
     elif fmt == "parquet":
         mode, columns, source = _choose_columns(path, _columns_of(path, path, fmt))
-        frame = _read_parquet(path, source).rename(dict(zip(source, columns, strict=True)))
+        frame = _read_parquet(path, source, columns)
         first_row = 1
     else:
         from firpath.io.fleet_text import sniff_text, utf8_copy
@@ -250,27 +250,22 @@ def _read_csv(
         raise _unreadable(shown, "csv", err) from None
 
 
-def _read_parquet(path: Path, source: list[str]) -> pl.DataFrame:
-    types = _types(source)
+def _read_parquet(path: Path, source: list[str], columns: list[str]) -> pl.DataFrame:
+    """The `source` columns named `columns`, as text (see `_types`)."""
     try:
         frame = pl.read_parquet(path, columns=source)
     except (pl.exceptions.PolarsError, OSError) as err:
         raise _unreadable(path, "parquet", err) from None
-    columns = dict(zip(source, _canonical(source), strict=True))
-    return frame.with_columns(
-        _typed_as_text(path, frame, c, columns[c]).cast(t) for c, t in types.items()
+    types = _types(source)
+    return pl.DataFrame(
+        _typed_as_text(path, frame.get_column(name), column).cast(types[name]).alias(column)
+        for name, column in zip(source, columns, strict=True)
     )
 
 
-def _canonical(source: list[str]) -> list[str]:
-    lookup = {header_key(c): c for c in (*ID_COLUMNS, *MODEL_COLUMNS, NAME_COLUMN, HASH_COLUMN)}
-    return [lookup.get(header_key(re.sub(r"_duplicated_\d+$", "", s)), s) for s in source]
-
-
-def _typed_as_text(path: Path, frame: pl.DataFrame, name: str, column: str) -> pl.Series:
+def _typed_as_text(path: Path, series: pl.Series, column: str) -> pl.Series:
     """A Parquet column as text: numbers as the ids they stand for (each distinct one once),
     bytes that are not UTF-8 replaced."""
-    series = frame.get_column(name)
     if not series.dtype.is_numeric():
         return _as_text(series)
     if series.dtype.is_float() or series.dtype.is_decimal():

@@ -14,6 +14,7 @@ from firpath.io.fleet_ids import NumberNotId, number_error, number_id
 from firpath.io.xlsx_sheet import open_first_sheet
 
 MAX_SHEET_ROWS: Final = 1_048_576  # the rows of an Excel sheet, its header row included
+_CHUNK_ROWS: Final = 1 << 16  # rows held as Python text before they become columns
 
 
 def _texts(column: str) -> Callable[[Any], str | None]:
@@ -42,24 +43,39 @@ def read_xlsx_fleet(
 ) -> pl.DataFrame:
     """The fleet columns of the first sheet, every row (blank ones too, so frame row i is
     sheet row i + 2). `choose` maps the header to the (canonical, header) names to read."""
-    with open_first_sheet(path, MAX_SHEET_ROWS) as sheet:
+    with open_first_sheet(path, MAX_SHEET_ROWS, "an Excel sheet holds no more") as sheet:
         canonical, source = choose(sheet.header)
-        positions = [sheet.header.index(name) for name in source]
         unsaved = [d for d in sheet.defects.kept if d.field in source]
         if unsaved:
             raise InvalidInput(unsaved, f"{path.name}: nothing planned, formulas without values")
-        converters = [_texts(column) for column in canonical]
+        reading = list(
+            zip(
+                [sheet.header.index(name) for name in source],
+                [_texts(column) for column in canonical],
+                strict=True,
+            )
+        )
+        chunks: list[pl.DataFrame] = []
         cells: list[list[str | None]] = [[] for _ in canonical]
         for number, values in sheet.rows:
             width = len(values)
-            for at, (position, convert) in enumerate(zip(positions, converters, strict=True)):
+            for column, (position, text) in zip(cells, reading, strict=True):
                 try:
-                    cells[at].append(convert(values[position] if position < width else None))
+                    column.append(text(values[position] if position < width else None))
                 except NumberNotId as err:
                     raise number_error(path.name, err, number) from None
+            if len(cells[0]) == _CHUNK_ROWS:
+                chunks.append(_columns(canonical, cells))
+                cells = [[] for _ in canonical]
+        chunks.append(_columns(canonical, cells))
+    return pl.concat(chunks)
+
+
+def _columns(names: list[str], cells: list[list[str | None]]) -> pl.DataFrame:
+    """device_id as text, firmware columns as Categorical, like every fleet."""
     return pl.DataFrame(
         [
             pl.Series(name, column, dtype=pl.String if name == "device_id" else pl.Categorical)
-            for name, column in zip(canonical, cells, strict=True)
+            for name, column in zip(names, cells, strict=True)
         ]
     )

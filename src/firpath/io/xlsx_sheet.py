@@ -68,10 +68,11 @@ def _column_letters(number: int) -> str:
 class _SheetScanner:
     """Scans a sheet's XML bytes: rows, cells per row, the dimension, unsaved formulas."""
 
-    def __init__(self, path: Path, prefix: bytes, max_rows: int = MAX_ROWS) -> None:
+    def __init__(self, path: Path, prefix: bytes, max_rows: int, advice: str) -> None:
         p = re.escape(prefix)
         self.path = path
         self.max_rows = max_rows
+        self.advice = advice
         self.row_start = re.compile(b"<" + p + rb"row(?=[\s>/])")
         self.row_tag = b"<" + prefix + b"row"
         self.cell_tags = tuple(b"<" + prefix + b"c" + end for end in (b" ", b">", b"/"))
@@ -96,7 +97,7 @@ class _SheetScanner:
             self._end_row()
             self.scan.rows += 1
             if self.scan.rows > self.max_rows + 1:
-                raise too_many_rows(self.path, self.max_rows)
+                raise too_many_rows(self.path, self.max_rows, self.advice)
             self._continue(piece)
 
     def finish(self) -> _Scan:
@@ -158,11 +159,13 @@ def _prefix(head: bytes) -> bytes:
     return (found.group(1) + b":") if found and found.group(1) else b""
 
 
-def _scan_sheet(path: Path, archive: zipfile.ZipFile, part: str, max_rows: int) -> _Scan:
+def _scan_sheet(
+    path: Path, archive: zipfile.ZipFile, part: str, max_rows: int, advice: str
+) -> _Scan:
     """Read the sheet's XML once, in chunks, cutting blocks where a row starts."""
     with archive.open(part) as xml:
         buffer = xml.read(_CHUNK)
-        scanner = _SheetScanner(path, _prefix(buffer[:4096]), max_rows)
+        scanner = _SheetScanner(path, _prefix(buffer[:4096]), max_rows, advice)
         while True:
             chunk = xml.read(_CHUNK)
             buffer += chunk
@@ -266,8 +269,11 @@ class CellSheet:
 
 
 @contextmanager
-def open_first_sheet(path: Path, max_rows: int = MAX_ROWS) -> Iterator[CellSheet]:
-    """The header and streamed rows of the first worksheet, cell values as they are typed."""
+def open_first_sheet(
+    path: Path, max_rows: int = MAX_ROWS, advice: str = "import it in parts"
+) -> Iterator[CellSheet]:
+    """The header and streamed rows of the first worksheet, cell values as they are typed;
+    more than `max_rows` rows (the header excluded) is refused with `advice`."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -295,7 +301,7 @@ def open_first_sheet(path: Path, max_rows: int = MAX_ROWS) -> Iterator[CellSheet
                 if not sheets:
                     raise UnreadableFile(f"{path}: the workbook has no worksheet")
                 sheet, rel = sheets[0]
-                scan = _scan_sheet(path, archive, rel.target, max_rows)
+                scan = _scan_sheet(path, archive, rel.target, max_rows, advice)
                 reader.read_strings()
                 apply_stylesheet(archive, reader.wb)
                 worksheet = ReadOnlyWorksheet(
@@ -320,7 +326,7 @@ def open_first_sheet(path: Path, max_rows: int = MAX_ROWS) -> Iterator[CellSheet
             strings = reader.shared_strings
             yield CellSheet(
                 header,
-                _numbered(path, rows, max_rows),
+                _numbered(path, rows, max_rows, advice),
                 _formula_defects(scan, header),
                 sys.getsizeof(strings) + text_bytes(strings),
             )
@@ -329,12 +335,12 @@ def open_first_sheet(path: Path, max_rows: int = MAX_ROWS) -> Iterator[CellSheet
 
 
 def _numbered(
-    path: Path, rows: Iterator[Sequence[Any]], max_rows: int
+    path: Path, rows: Iterator[Sequence[Any]], max_rows: int, advice: str
 ) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
         for number, values in enumerate(rows, start=2):
             if number > max_rows + 1:
-                raise too_many_rows(path, max_rows)
+                raise too_many_rows(path, max_rows, advice)
             if any(v is not None and v != "" for v in values[MAX_COLUMNS:]):
                 raise too_many_columns(path, f"row {number} has")
             yield number, values
