@@ -220,6 +220,20 @@ def test_an_xlsx_fleet_of_cpl_entry_ids_reads_numbers_as_ids(
     assert summary.blank_rows == 2  # the cleared row and the formatted one after the data
 
 
+def test_an_xlsx_formula_without_a_saved_value_in_a_fleet_column_is_an_error(
+    cpl: Engine, tmp_path: Path
+) -> None:
+    fleet = workbook(
+        tmp_path / "fleet.xlsx",
+        [["device_id", "cpl_entry_id", "note"], ["a", 101, "=1+1"], ["b", "=100+4", None]],
+    )
+    with pytest.raises(InvalidInput, match="formulas without values") as caught:
+        plan_fleet(cpl, fleet, tmp_path / "plan.csv")
+    (defect,) = caught.value.defects  # the note column's formula is no fleet column
+    assert (defect.row, defect.field) == (3, "cpl_entry_id")
+    assert "cell B3 holds a formula with no saved value" in defect.message
+
+
 @pytest.mark.parametrize(
     ("cells", "row", "column", "problem"),
     [
