@@ -93,12 +93,12 @@ def distinct_firmware(fleet: Fleet) -> DistinctFirmware:
 
 def _blank_rows(found: DistinctFirmware) -> pl.Series | None:
     """Which rows give neither a device id nor any firmware cell (None: no such row)."""
-    blank_keys = [
-        i
-        for i, key in enumerate(found.keys.iter_rows())
-        if all(value is None or not value.strip() for value in key)
-    ]
-    if not blank_keys:
+    blank_keys = found.keys.select(
+        pl.all_horizontal(
+            pl.col(c).is_null() | pl.col(c).str.contains(BLANK_PATTERN) for c in found.keys.columns
+        ).arg_true()
+    ).to_series()
+    if blank_keys.is_empty():
         return None
     keyed = found.keyed
     if found.on == ["key"]:
