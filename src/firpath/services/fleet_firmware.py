@@ -117,8 +117,7 @@ def _blank_rows(found: DistinctFirmware) -> pl.Series | None:
     empty = device_id.is_null() | device_id.str.contains(BLANK_PATTERN)
     if not empty.any():
         return None
-    mask = pl.Series("blank", [False] * keyed.height, dtype=pl.Boolean)
-    return mask.scatter(rows.filter(empty), True)
+    return pl.repeat(False, keyed.height, eager=True).scatter(rows.filter(empty), True)
 
 
 def _as_ids(fleet: Fleet, keys: pl.DataFrame) -> pl.DataFrame:
