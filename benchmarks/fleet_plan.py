@@ -1,6 +1,7 @@
 """Fleet planning at scale: plan time against polars just reading the same fleet file.
 
     .venv/bin/python benchmarks/fleet_plan.py [--sizes 1000000,10000000,30000000] [--explain]
+        [--shuffle-ids]
 
 For each fleet size and file layout, a fresh worker process (so peak memory is its own):
 1. reads the fleet file with polars (all columns as text): the baseline;
@@ -56,8 +57,9 @@ def make_catalogue(folder: Path) -> str:
     return url
 
 
-def make_fleet(n: int, layout: str, folder: Path) -> Path:
-    """n devices; firmware drawn with a skew (popular builds), 0.1 % malformed rows."""
+def make_fleet(n: int, layout: str, folder: Path, shuffle_ids: bool = False) -> Path:
+    """n devices; firmware drawn with a skew (popular builds), 0.1 % malformed rows; device
+    ids in sorted order (as exports often are) or, with `shuffle_ids`, in random order."""
     entries = demo_catalogue(CATALOGUE_ENTRIES, SEED).entries
     counts: dict[tuple[object, str], int] = {}
     for e in entries:
@@ -108,6 +110,8 @@ def make_fleet(n: int, layout: str, folder: Path) -> Path:
             "firmware_version",
             "manufacturer_image_hash",
         )
+    if shuffle_ids:
+        frame = frame.sample(fraction=1.0, shuffle=True, seed=SEED)
     path = folder / f"fleet-{n}-{layout}"
     if layout.endswith(".csv"):
         frame.write_csv(path)
@@ -218,6 +222,11 @@ def main() -> int:
     parser.add_argument(
         "--explain", action="store_true", help="also time plans with the explanation columns"
     )
+    parser.add_argument(
+        "--shuffle-ids",
+        action="store_true",
+        help="device ids in random order (the repeated-id check must then hash and sort them)",
+    )
     parser.add_argument("--worker", nargs=3, metavar=("URL", "FLEET", "OUT"))
     args = parser.parse_args()
     if args.worker:
@@ -251,7 +260,7 @@ def main() -> int:
         per_device: float | None = None
         for n in sizes:
             for layout in args.layouts.split(","):
-                fleet = make_fleet(n, layout, folder)
+                fleet = make_fleet(n, layout, folder, args.shuffle_ids)
                 out = folder / f"plan-{n}-{layout}"
                 runs: list[dict[str, Any]] = []
                 explained: list[dict[str, Any]] = []

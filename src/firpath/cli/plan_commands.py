@@ -28,6 +28,8 @@ def render_summary(summary: FleetSummary, out_file: Path) -> None:
         share = count / summary.devices if summary.devices else 0.0
         table.add_row(status, f"{count:,}", f"{share:.1%}")
     out.print(table)
+    for note in summary.file_notes:  # blank rows, empty and repeated device ids
+        out.print(f"[bold]fleet file:[/] {escape(note)}")
     if summary.stranded_models:
         worst = Table(
             "device model",
@@ -58,7 +60,9 @@ def render_summary(summary: FleetSummary, out_file: Path) -> None:
 @handles_errors()
 def plan(
     ctx: typer.Context,
-    fleet: Annotated[Path, typer.Argument(metavar="FLEET", help="fleet file, .csv or .parquet")],
+    fleet: Annotated[
+        Path, typer.Argument(metavar="FLEET", help="fleet file, .csv, .parquet or .xlsx")
+    ],
     out_file: Annotated[
         Path, typer.Option("--out", metavar="FILE", help="plan file, .csv or .parquet")
     ],
@@ -78,7 +82,8 @@ def plan(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
 ) -> None:
-    """Plan every device of FLEET to its target; one output row per input row, in order."""
+    """Plan every device of FLEET to its target; one output row per input row, in order
+    (blank rows skipped)."""
     from firpath.services.fleet_plan import STAGES, plan_fleet
 
     with stage_progress(out.is_terminal and not as_json, STAGES, out) as on_stage:

@@ -35,7 +35,8 @@ class Match:
 @dataclass(frozen=True, slots=True)
 class FirmwareGiven:
     """What a fleet row says its meter runs, as given: its CPL Entry ID (`by_entry_id`), or
-    its device model and firmware version with an optional image hash ("" = not given)."""
+    its device model and firmware version (hex, or else its name) with an optional image hash
+    ("" = not given)."""
 
     by_entry_id: bool
     cpl_entry_id: str = ""
@@ -44,6 +45,22 @@ class FirmwareGiven:
     hardware_version: str = ""
     firmware_version: str = ""
     manufacturer_image_hash: str = ""
+    firmware_version_name: str = ""
+
+    @property
+    def by_name(self) -> bool:
+        """Whether the row names its firmware only by its version name (a hex version, even a
+        malformed one, decides when both are given)."""
+        return (
+            not self.by_entry_id
+            and not self.firmware_version.strip()
+            and bool(self.firmware_version_name.strip())
+        )
+
+
+def name_key(name: str) -> str:
+    """A firmware version name as it is matched: trimmed, case ignored."""
+    return name.strip().lower()
 
 
 class FirmwareIndex:
@@ -52,9 +69,12 @@ class FirmwareIndex:
     def __init__(self, entries: Iterable[CplEntry]) -> None:
         self.by_id: dict[str, CplEntry] = {}
         self.by_version: dict[tuple[DeviceModel, str], list[CplEntry]] = defaultdict(list)
+        self.by_name: dict[tuple[DeviceModel, str], list[CplEntry]] = defaultdict(list)
         for e in entries:
             self.by_id[e.cpl_entry_id] = e
             self.by_version[(e.device_model, e.firmware_version)].append(e)
+            if e.firmware_version_name and e.firmware_version_name.strip():
+                self.by_name[(e.device_model, name_key(e.firmware_version_name))].append(e)
         self.graphs: dict[DeviceModel, ModelGraph] = {
             model: ModelGraph(model, group)
             for model, group in group_by_model(self.by_id.values()).items()
@@ -68,6 +88,14 @@ class FirmwareIndex:
         """Resolve what a fleet row gives (its CPL Entry ID, or its model and version)."""
         if given.by_entry_id:
             return self.by_entry_id(given.cpl_entry_id)
+        if given.by_name:
+            return self.by_model_name(
+                given.manufacturer_id,
+                given.model_id,
+                given.hardware_version,
+                given.firmware_version_name,
+                given.manufacturer_image_hash,
+            )
         return self.by_model_version(
             given.manufacturer_id,
             given.model_id,
@@ -105,15 +133,41 @@ class FirmwareIndex:
             wanted = values.image_hash(image_hash) if image_hash and image_hash.strip() else None
         except FieldInvalid:
             return Match(Resolution.UNKNOWN_FIRMWARE)
-        builds = self.by_version.get((model, version), [])
-        if wanted is not None:
-            builds = [b for b in builds if b.manufacturer_image_hash == wanted]
-        if not builds:
-            return Match(Resolution.UNKNOWN_FIRMWARE)
-        if len(builds) > 1:
-            return Match(
-                Resolution.AMBIGUOUS,
-                candidates=tuple(sorted((b.cpl_entry_id for b in builds), key=entry_id_order)),
-                device_model=model,
+        return _pick(model, self.by_version.get((model, version), []), wanted)
+
+    def by_model_name(
+        self,
+        manufacturer_id: str,
+        model_id: str,
+        hardware_version: str,
+        name: str,
+        image_hash: str | None = None,
+    ) -> Match:
+        """Resolve device model + firmware version name (trimmed, case ignored), using the
+        hash when given or needed."""
+        try:
+            model = DeviceModel(
+                values.manufacturer_id(manufacturer_id),
+                values.model_id(model_id),
+                values.hardware_version(hardware_version),
             )
-        return Match(Resolution.FOUND, builds[0], device_model=model)
+            wanted = values.image_hash(image_hash) if image_hash and image_hash.strip() else None
+        except FieldInvalid:
+            return Match(Resolution.UNKNOWN_FIRMWARE)
+        return _pick(model, self.by_name.get((model, name_key(name)), []), wanted)
+
+
+def _pick(model: DeviceModel, builds: list[CplEntry], wanted: str | None) -> Match:
+    """The one build of `builds` (the one with hash `wanted` when given): found, ambiguous
+    between several, or unknown when none is left."""
+    if wanted is not None:
+        builds = [b for b in builds if b.manufacturer_image_hash == wanted]
+    if not builds:
+        return Match(Resolution.UNKNOWN_FIRMWARE)
+    if len(builds) > 1:
+        return Match(
+            Resolution.AMBIGUOUS,
+            candidates=tuple(sorted((b.cpl_entry_id for b in builds), key=entry_id_order)),
+            device_model=model,
+        )
+    return Match(Resolution.FOUND, builds[0], device_model=model)

@@ -10,7 +10,7 @@ from typing import Final
 from firpath.domain import values
 from firpath.domain.entry import CplEntry, DeviceModel
 from firpath.domain.errors import FieldInvalid
-from firpath.domain.firmware_lookup import FirmwareGiven, Match, Resolution
+from firpath.domain.firmware_lookup import FirmwareGiven, Match, Resolution, name_key
 from firpath.domain.fleet_plan import FleetPlanner
 from firpath.domain.path_explanation import explain, version_label
 from firpath.domain.values import entry_id_order
@@ -129,12 +129,16 @@ class PlanExplainer:
         return self._unknown_model_version(given)
 
     def _unknown_model_version(self, given: FirmwareGiven) -> str:
+        named = given.firmware_version_name.strip() if given.by_name else ""
         fields: list[tuple[str, str, Callable[[str], str]]] = [
             ("manufacturer_id", given.manufacturer_id, values.manufacturer_id),
             ("model_id", given.model_id, values.model_id),
             ("hardware_version", given.hardware_version, values.hardware_version),
-            ("firmware_version", given.firmware_version, values.firmware_version),
         ]
+        if named:  # a name is any text: only a firmware_version is checked as hex
+            fields.append(("firmware_version_name", named, str.strip))
+        else:
+            fields.append(("firmware_version", given.firmware_version, values.firmware_version))
         blank = [name for name, raw, _ in fields if not raw.strip()]
         if blank:
             return f"The row gives no {', '.join(blank)}."
@@ -155,10 +159,15 @@ class PlanExplainer:
         version = parsed[3]
         if model not in self.planner.index.graphs:
             return f"Device model {model} is not on the CPL."
+        index = self.planner.index
         builds = sorted(
-            self.planner.index.by_version.get((model, version), []),
+            index.by_name.get((model, name_key(named)), [])
+            if named
+            else index.by_version.get((model, version), []),
             key=lambda e: entry_id_order(e.cpl_entry_id),
         )
+        if not builds and named:
+            return f"Device model {model} has no firmware named {_shown(named)} on the CPL."
         if not builds:
             return f"Device model {model} has no firmware {version} on the CPL."
         wanted = parsed[4]

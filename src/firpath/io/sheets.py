@@ -72,11 +72,13 @@ def read_head(path: Path, size: int = 8) -> bytes:
         return file.read(size)
 
 
-def too_many_rows(path: Path) -> UnreadableFile:
+def too_many_rows(
+    path: Path, limit: int = MAX_ROWS, advice: str = "import it in parts"
+) -> UnreadableFile:
     """The error for a file longer than any file firpath reads."""
     return UnreadableFile(
-        f"{path}: more than {MAX_ROWS:,} rows; firpath reads at most {MAX_ROWS:,} rows from "
-        "one file (import it in parts)"
+        f"{path}: more than {limit:,} rows; firpath reads at most {limit:,} rows from "
+        f"one file ({advice})"
     )
 
 

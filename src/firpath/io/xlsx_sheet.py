@@ -68,9 +68,11 @@ def _column_letters(number: int) -> str:
 class _SheetScanner:
     """Scans a sheet's XML bytes: rows, cells per row, the dimension, unsaved formulas."""
 
-    def __init__(self, path: Path, prefix: bytes) -> None:
+    def __init__(self, path: Path, prefix: bytes, max_rows: int, advice: str) -> None:
         p = re.escape(prefix)
         self.path = path
+        self.max_rows = max_rows
+        self.advice = advice
         self.row_start = re.compile(b"<" + p + rb"row(?=[\s>/])")
         self.row_tag = b"<" + prefix + b"row"
         self.cell_tags = tuple(b"<" + prefix + b"c" + end for end in (b" ", b">", b"/"))
@@ -94,8 +96,8 @@ class _SheetScanner:
         for piece in pieces[1:]:
             self._end_row()
             self.scan.rows += 1
-            if self.scan.rows > MAX_ROWS + 1:
-                raise too_many_rows(self.path)
+            if self.scan.rows > self.max_rows + 1:
+                raise too_many_rows(self.path, self.max_rows, self.advice)
             self._continue(piece)
 
     def finish(self) -> _Scan:
@@ -157,11 +159,13 @@ def _prefix(head: bytes) -> bytes:
     return (found.group(1) + b":") if found and found.group(1) else b""
 
 
-def _scan_sheet(path: Path, archive: zipfile.ZipFile, part: str) -> _Scan:
+def _scan_sheet(
+    path: Path, archive: zipfile.ZipFile, part: str, max_rows: int, advice: str
+) -> _Scan:
     """Read the sheet's XML once, in chunks, cutting blocks where a row starts."""
     with archive.open(part) as xml:
         buffer = xml.read(_CHUNK)
-        scanner = _SheetScanner(path, _prefix(buffer[:4096]))
+        scanner = _SheetScanner(path, _prefix(buffer[:4096]), max_rows, advice)
         while True:
             chunk = xml.read(_CHUNK)
             buffer += chunk
@@ -253,9 +257,23 @@ def _formula_defects(scan: _Scan, header: Sequence[str]) -> DefectLog:
     return defects
 
 
+@dataclass(frozen=True, slots=True)
+class CellSheet:
+    """The first worksheet: its header as text, then each row's cell values as openpyxl reads
+    them (str, int, float, bool, datetime or None), numbered from 2."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, Sequence[Any]]]
+    defects: DefectLog
+    held_bytes: int
+
+
 @contextmanager
-def open_xlsx(path: Path) -> Iterator[Sheet]:
-    """The header and streamed rows of the first worksheet, as text cells."""
+def open_first_sheet(
+    path: Path, max_rows: int = MAX_ROWS, advice: str = "import it in parts"
+) -> Iterator[CellSheet]:
+    """The header and streamed rows of the first worksheet, cell values as they are typed;
+    more than `max_rows` rows (the header excluded) is refused with `advice`."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -283,7 +301,7 @@ def open_xlsx(path: Path) -> Iterator[Sheet]:
                 if not sheets:
                     raise UnreadableFile(f"{path}: the workbook has no worksheet")
                 sheet, rel = sheets[0]
-                scan = _scan_sheet(path, archive, rel.target)
+                scan = _scan_sheet(path, archive, rel.target, max_rows, advice)
                 reader.read_strings()
                 apply_stylesheet(archive, reader.wb)
                 worksheet = ReadOnlyWorksheet(
@@ -306,31 +324,46 @@ def open_xlsx(path: Path) -> Iterator[Sheet]:
             while header and not header[-1]:
                 header.pop()
             strings = reader.shared_strings
-            yield Sheet(
+            yield CellSheet(
                 header,
-                _rows(path, rows, len(header)),
+                _numbered(path, rows, max_rows, advice),
                 _formula_defects(scan, header),
-                held_bytes=sys.getsizeof(strings) + text_bytes(strings),
+                sys.getsizeof(strings) + text_bytes(strings),
             )
         finally:
             archive.close()
 
 
-def _rows(path: Path, rows: Iterator[Sequence[Any]], width: int) -> Iterator[tuple[int, list[str]]]:
+def _numbered(
+    path: Path, rows: Iterator[Sequence[Any]], max_rows: int, advice: str
+) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
         for number, values in enumerate(rows, start=2):
-            if number > MAX_ROWS + 1:
-                raise too_many_rows(path)
-            cells = [_cell_text(v) for v in values]
-            if any(cells[MAX_COLUMNS:]):
+            if number > max_rows + 1:
+                raise too_many_rows(path, max_rows, advice)
+            if any(v is not None and v != "" for v in values[MAX_COLUMNS:]):
                 raise too_many_columns(path, f"row {number} has")
-            if any(cells):
-                # a sheet row ends at its last filled cell: pad to the header, trim blanks
-                cells += [""] * (width - len(cells))
-                while len(cells) > width and not cells[-1]:
-                    cells.pop()
-                yield number, cells
+            yield number, values
     except UnreadableFile:
         raise
     except Exception as err:  # damaged XML found while streaming
         raise _unreadable(path, err) from None
+
+
+@contextmanager
+def open_xlsx(path: Path) -> Iterator[Sheet]:
+    """The header and streamed rows of the first worksheet, as text cells."""
+    with open_first_sheet(path) as sheet:
+        yield Sheet(sheet.header, _rows(sheet), sheet.defects, held_bytes=sheet.held_bytes)
+
+
+def _rows(sheet: CellSheet) -> Iterator[tuple[int, list[str]]]:
+    width = len(sheet.header)
+    for number, values in sheet.rows:
+        cells = [_cell_text(v) for v in values]
+        if any(cells):
+            # a sheet row ends at its last filled cell: pad to the header, trim blanks
+            cells += [""] * (width - len(cells))
+            while len(cells) > width and not cells[-1]:
+                cells.pop()
+            yield number, cells

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
@@ -13,8 +15,14 @@ from firpath.domain.firmware_lookup import FirmwareIndex
 from firpath.domain.fleet_plan import LATEST, DevicePlan, DeviceStatus, FleetPlanner
 from firpath.domain.plan_explanation import PlanExplainer, PlanExplanation
 from firpath.io.fleet_file import Fleet, check_plan_path, read_fleet, write_plan
-from firpath.services.fleet_firmware import distinct_firmware, firmware_given, resolve_key
-from firpath.services.fleet_summary import FleetSummary, ModelTally, NextStep, summarise
+from firpath.services.fleet_device_ids import count_device_ids
+from firpath.services.fleet_firmware import (
+    DistinctFirmware,
+    distinct_firmware,
+    firmware_given,
+    resolve_key,
+)
+from firpath.services.fleet_summary import FleetRows, FleetSummary, ModelTally, NextStep, summarise
 from firpath.services.progress import Stage, no_stages
 from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries, manufacturers
@@ -69,20 +77,32 @@ def plan_fleet(
     explain: bool = False,
     on_stage: Stage | None = None,
 ) -> FleetSummary:
-    """Plan every device of a fleet file and write the plan file, one row per device in order
-    (with `explain`, the version names, the reason and the manufacturer's contact as well)."""
+    """Plan every device of a fleet file and write the plan file, one row per row of the file
+    in order, blank rows skipped (with `explain`, the version names, the reason and the
+    manufacturer's contact as well)."""
     stage = on_stage or no_stages
     check_plan_path(out_path, fleet_path)
     stage(STAGES[0])
     fleet = read_fleet(fleet_path)
-    stage(STAGES[1])
-    with read_transaction(engine) as conn:
-        stored = entries.load_all(conn)
-        makers = manufacturers.load_all(conn)
-    planner = FleetPlanner(FirmwareIndex(stored.values()), target)
-    stage(STAGES[2])
-    contacts = {m: maker.contact for m, maker in makers.items()} if explain else None
-    joined, plans, devices = _join_plans(fleet, planner, contacts)
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # device ids are counted while the CPL loads and plans (polars runs outside the GIL)
+        counting = background.submit(count_device_ids, fleet.frame.get_column("device_id"))
+        stage(STAGES[1])
+        with read_transaction(engine) as conn:
+            stored = entries.load_all(conn)
+            makers = manufacturers.load_all(conn)
+        planner = FleetPlanner(FirmwareIndex(stored.values()), target)
+        stage(STAGES[2])
+        contacts = {m: maker.contact for m, maker in makers.items()} if explain else None
+        found = distinct_firmware(fleet)
+        joined, plans, devices = _join_plans(fleet, found, planner, contacts)
+        counted = counting.result()
+    # every blank row has an empty device id: those are not devices
+    rows = FleetRows(
+        found.blank_rows,
+        replace(counted, empty=counted.empty - found.blank_rows),
+        fleet.replaced_bytes,
+    )
     stage(STAGES[3])
     write_plan(
         joined.select(
@@ -97,29 +117,37 @@ def plan_fleet(
         out_path,
     )
     return summarise(
-        plans, devices, planner, makers, mode=fleet.mode.value, target=target, explained=explain
+        plans,
+        devices,
+        planner,
+        makers,
+        mode=fleet.mode.value,
+        target=target,
+        explained=explain,
+        rows=rows,
     )
 
 
 def _join_plans(
-    fleet: Fleet, planner: FleetPlanner, contacts: Mapping[str, str | None] | None = None
+    fleet: Fleet,
+    found: DistinctFirmware,
+    planner: FleetPlanner,
+    contacts: Mapping[str, str | None] | None = None,
 ) -> tuple[pl.DataFrame, list[DevicePlan], list[int]]:
     """Each device with the plan of its firmware (each distinct firmware planned once, and
     explained once when `contacts` are given), and the per-firmware plans with their device
     counts."""
-    found = distinct_firmware(fleet)
     fields: tuple[str, ...] = PLAN_FIELDS
     if contacts is None:
         plans = [
-            planner.for_match(resolve_key(planner.index, fleet.mode, k))
-            for k in found.keys.iter_rows()
+            planner.for_match(resolve_key(planner.index, fleet, k)) for k in found.keys.iter_rows()
         ]
         extra: list[pl.Series] = []
     else:
         explainer = PlanExplainer(planner)
         plans, explanations = [], []
         for k in found.keys.iter_rows():
-            given = firmware_given(fleet.mode, k)
+            given = firmware_given(fleet, k)
             match = planner.index.resolve(given)
             plans.append(planner.for_match(match))
             explanations.append(explainer.explain(match, given))

@@ -12,6 +12,7 @@ from firpath.domain.fleet_plan import DevicePlan, DeviceStatus, FleetPlanner
 from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.plan_explanation import device_model_label
 from firpath.domain.values import entry_id_order
+from firpath.services.fleet_device_ids import DeviceIdCounts
 
 OTHER_MODEL: Final = "other_device_model"  # a summary status, `no_path` in the plan file
 WORST_MODELS: Final = 10
@@ -43,6 +44,46 @@ class NextStep:
 
 
 @dataclass(frozen=True, slots=True)
+class FleetRows:
+    """Rows of a fleet file that are not one plain device each: blank rows (skipped), rows
+    with no device id and rows repeating one (planned all the same)."""
+
+    blank: int = 0
+    device_ids: DeviceIdCounts = field(default_factory=DeviceIdCounts)
+    replaced_bytes: bool = False  # bytes that are not UTF-8 were read as U+FFFD
+
+    def notes(self) -> list[str]:
+        """One sentence for each kind of such row the file has."""
+        notes: list[str] = []
+        if self.replaced_bytes:
+            notes.append(
+                "some bytes are not UTF-8 and were read as \ufffd (such ids match nothing): "
+                "if the file was saved in another encoding, save it as CSV UTF-8"
+            )
+        if self.blank:
+            notes.append(
+                f"skipped {_plural(self.blank, 'blank row')} (no device_id and no firmware): "
+                "not devices, so not in the plan file"
+            )
+        ids = self.device_ids
+        if ids.empty:
+            notes.append(
+                f"{_plural(ids.empty, 'row')} with firmware but no device_id: planned all the "
+                "same, with an empty device_id in the plan file"
+            )
+        if ids.duplicates:
+            shown = ", ".join(repr(e) for e in ids.duplicate_examples)
+            unnamed = ids.repeated - len(ids.duplicate_examples)
+            more = f" and {unnamed:,} more" if unnamed > 0 else ""
+            verb = "repeats" if ids.duplicates == 1 else "repeat"
+            notes.append(
+                f"{_plural(ids.duplicates, 'row')} {verb} a device_id given on an earlier row "
+                f"({shown}{more}): each row is planned; check the fleet file"
+            )
+        return notes
+
+
+@dataclass(frozen=True, slots=True)
 class FleetSummary:
     """What a fleet plan found.
 
@@ -60,6 +101,11 @@ class FleetSummary:
     next_steps: list[NextStep] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     explained: bool = False
+    blank_rows: int = 0
+    empty_device_ids: int = 0
+    duplicate_device_ids: int = 0
+    duplicate_examples: list[str] = field(default_factory=list)
+    file_notes: list[str] = field(default_factory=list)  # a sentence per kind of odd row
 
     def status_rows(self) -> list[tuple[str, int]]:
         """Devices per status, devices of other device models apart from `no_path`."""
@@ -118,8 +164,10 @@ def summarise(
     mode: str,
     target: str,
     explained: bool = False,
+    rows: FleetRows | None = None,
 ) -> FleetSummary:
     """The summary of a fleet plan from its per-firmware plans and their device counts."""
+    rows = rows or FleetRows()
     models = _Models(planner, manufacturers)
     by_status = {s.value: 0 for s in DeviceStatus}
     other = 0
@@ -161,6 +209,11 @@ def summarise(
         next_steps=steps,
         warnings=planner.warnings,
         explained=explained,
+        blank_rows=rows.blank,
+        empty_device_ids=rows.device_ids.empty,
+        duplicate_device_ids=rows.device_ids.duplicates,
+        duplicate_examples=rows.device_ids.duplicate_examples,
+        file_notes=rows.notes(),
     )
 
 

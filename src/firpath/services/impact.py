@@ -83,7 +83,7 @@ def _count_fleet(
     found = distinct_firmware(fleet)
     tally = {e.value: 0 for e in DeviceExposure}
     for key, devices in zip(found.keys.iter_rows(), found.devices, strict=True):
-        kind = _device_exposure(resolve_key(index, fleet.mode, key), remedies)
+        kind = _device_exposure(resolve_key(index, fleet, key), remedies)
         tally[kind.value] += int(devices)
     return tally
 

@@ -1,0 +1,59 @@
+"""Device ids of a fleet that need a look: empty ones and ones given twice (every such row
+is planned all the same, one plan row per file row)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+import polars as pl
+
+EXAMPLES: Final = 5  # duplicated device ids named in the summary
+# only spaces, as Python's str.strip() sees them (Unicode White_Space and \x1c-\x1f)
+BLANK_PATTERN: Final = r"^[\s\x1c-\x1f]*$"
+_SEED: Final = 0x5EED
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceIdCounts:
+    """Rows with no device id, rows repeating an earlier row's device id, how many device
+    ids are repeated, and the first few of them in the order they first repeat."""
+
+    empty: int = 0
+    duplicates: int = 0
+    duplicate_examples: list[str] = field(default_factory=list)
+    repeated: int = 0
+
+
+def count_device_ids(device_id: pl.Series) -> DeviceIdCounts:
+    """Count the empty (missing or only spaces) and the repeated device ids.
+
+    Cheap when there are none, which is the usual case: ids in sorted order (as exports
+    often are) are checked against their neighbours; otherwise the ids' 64-bit hashes are
+    sorted, and only ids whose hash repeats are compared as text.
+    """
+    ids = device_id.drop_nulls() if device_id.null_count() else device_id
+    empty = device_id.len() - ids.len()
+    in_order = ids.is_sorted()
+    if ids.len():
+        first, last = (ids[0], ids[-1]) if in_order else (ids.min(), ids.max())
+        # text of spaces only starts below "!" (ASCII) or at U+0080 or above
+        if str(first) < "!" or str(last) >= "\x80":
+            blank = ids.str.contains(BLANK_PATTERN)
+            if blank.any():
+                empty += int(blank.sum())
+                ids = ids.filter(~blank)
+    if in_order:
+        repeats = ids.filter(ids == ids.shift(1))
+    else:
+        hashes = ids.hash(_SEED)
+        ordered = hashes.sort()
+        shared = ordered.filter(ordered == ordered.shift(1))
+        if shared.is_empty():
+            return DeviceIdCounts(empty)
+        candidates = ids.filter(hashes.is_in(shared.unique().implode()))
+        repeats = candidates.filter(~candidates.is_first_distinct())
+    if repeats.is_empty():
+        return DeviceIdCounts(empty)
+    repeated = repeats.unique(maintain_order=True)
+    return DeviceIdCounts(empty, repeats.len(), repeated.head(EXAMPLES).to_list(), repeated.len())
