@@ -166,20 +166,34 @@ def test_from_and_to_may_be_a_device_model_and_a_version_name_or_hex(db: str) ->
 def test_a_version_naming_two_builds_lists_them_and_how_to_pick_one(
     db: str, tmp_path: Path
 ) -> None:
+    # 106 is a second build of 102's version that nothing leads on from: the build matters
+    twin = write_cpl(
+        tmp_path / "t.csv", [row("106", "01000100", "", firmware_version_name="v01000100")]
+    )
+    assert runner.invoke(app, ["--db", db, "import", str(twin)]).exit_code == 0
+    code, _, err = path(db, "1234/0001/0002@v01000100")
+    assert code == 1
+    assert "names 2 builds: 102 (hash" in err and "106 (hash" in err
+    assert "#" in err and "Pick one" in err
+    result = runner.invoke(app, ["--db", db, "path", "1234/0001/0002@01000100", "--json"])
+    details = json.loads(result.stderr)["error"]["details"]
+    assert [d["cpl_entry_id"] for d in details] == ["102", "106"]
+    prefix = details[1]["manufacturer_image_hash"][:6]
+    code, out, _ = path(db, f"1234/0001/0002@v01000100#{prefix.lower()}", "--json")
+    assert code == 3 and json.loads(out)["from"] == "106"  # nothing lists 106: stranded
+
+
+def test_builds_of_the_latest_version_are_up_to_date_whichever_the_meter_runs(
+    db: str, tmp_path: Path
+) -> None:
     twin = write_cpl(
         tmp_path / "t.csv", [row("106", "01000400", "104", firmware_version_name="v01000400")]
     )
     assert runner.invoke(app, ["--db", db, "import", str(twin)]).exit_code == 0
-    code, _, err = path(db, "1234/0001/0002@v01000400")
-    assert code == 1
-    assert "names 2 builds: 105 (hash" in err and "106 (hash" in err
-    assert "#" in err and "Pick one" in err
-    result = runner.invoke(app, ["--db", db, "path", "1234/0001/0002@01000400", "--json"])
-    details = json.loads(result.stderr)["error"]["details"]
-    assert [d["cpl_entry_id"] for d in details] == ["105", "106"]
-    prefix = details[1]["manufacturer_image_hash"][:6]
-    code, out, _ = path(db, f"1234/0001/0002@v01000400#{prefix.lower()}", "--json")
-    assert code == 0 and json.loads(out)["from"] == "106"
+    code, out, _ = path(db, "1234/0001/0002@v01000400", "--json")
+    document = json.loads(out)
+    assert code == 0 and document["status"] == "up_to_date"
+    assert "2 builds (105, 106); each gets the same answer" in document["reason"]
 
 
 @pytest.mark.parametrize(

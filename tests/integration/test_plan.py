@@ -336,3 +336,27 @@ def test_a_path_longer_than_32767_steps_is_planned(engine: Engine, tmp_path: Pat
     pl.DataFrame({"device_id": ["a"], "cpl_entry_id": ["C0"]}).write_csv(path)
     plan_fleet(engine, path, tmp_path / "plan.parquet")
     assert read(tmp_path / "plan.parquet")["hops"].to_list() == [n - 1]
+
+
+def test_a_device_on_the_latest_version_without_a_hash_is_up_to_date_not_ambiguous(
+    cpl: Engine, tmp_path: Path
+) -> None:
+    twin = write_cpl(tmp_path / "twin.csv", [row("106", "01000300", "102")])
+    import_cpl_file(cpl, twin, actor="t")
+    fleet = tmp_path / "fleet.csv"
+    fleet.write_text(
+        "device_id,manufacturer_id,model_id,hardware_version,firmware_version\n"
+        "d1,1234,0001,0002,01000300\n"  # 104 or 106: both the latest version
+        "d2,1234,0001,0002,01000100\n"  # 102 or 105: they plan differently
+    )
+    summary = plan_fleet(cpl, fleet, tmp_path / "plan.csv", explain=True)
+    plan = pl.read_csv(tmp_path / "plan.csv", infer_schema=False)
+    first, second = plan.row(0, named=True), plan.row(1, named=True)
+    assert (first["status"], first["current_entry_id"], first["target_entry_id"]) == (
+        "up_to_date",
+        "104;106",
+        "106",
+    )
+    assert "each gets the same answer" in first["reason"]
+    assert second["status"] == "ambiguous"
+    assert summary.by_status["up_to_date"] == 1 and summary.by_status["ambiguous"] == 1

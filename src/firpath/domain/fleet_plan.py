@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -97,6 +98,9 @@ class FleetPlanner:
         if match.resolution is Resolution.FOUND and match.entry is not None:
             return self.for_entry(match.entry)
         if match.resolution is Resolution.AMBIGUOUS and match.device_model is not None:
+            alike = self.alike_plan(match.candidates)
+            if alike is not None:
+                return alike
             target = self.target_for(match.device_model)
             return DevicePlan(
                 DeviceStatus.AMBIGUOUS,
@@ -104,6 +108,20 @@ class FleetPlanner:
                 device_model=str(match.device_model),
             )
         return UNKNOWN_PLAN
+
+    def alike_plan(self, candidates: tuple[str, ...]) -> DevicePlan | None:
+        """When every build a version names gets the same plan (twins of the latest version
+        are all up to date), that plan, its current entry being the builds joined by `;`;
+        otherwise None: the build matters and the device is ambiguous."""
+        plans = [self.for_entry(self.index.by_id[c]) for c in candidates]
+        first = plans[0]
+        if any(
+            dataclasses.replace(p, current_entry_id=None)
+            != dataclasses.replace(first, current_entry_id=None)
+            for p in plans[1:]
+        ):
+            return None
+        return dataclasses.replace(first, current_entry_id=";".join(candidates))
 
     def path_of(self, entry: CplEntry) -> PathResult:
         """The path answer for devices running `entry` (no_path when the target is of another

@@ -3,6 +3,7 @@ worked out once per distinct firmware (every device on it shares them)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -71,6 +72,8 @@ class PlanExplainer:
                 self._by_entry[match.entry.cpl_entry_id] = cached
             return cached
         if match.resolution is Resolution.AMBIGUOUS and match.device_model is not None:
+            if self.planner.alike_plan(match.candidates) is not None:
+                return self._alike(match.candidates)
             return self._ambiguous(match.device_model, match.candidates)
         return PlanExplanation(
             None, None, None, self.unknown_reason(given), _manufacturer_given(given)
@@ -94,6 +97,16 @@ class PlanExplainer:
             reason,
             entry.manufacturer_id,
         )
+
+    def _alike(self, candidates: tuple[str, ...]) -> PlanExplanation:
+        """Builds of one version that plan alike: the plan of the first, said of all."""
+        entry = self.planner.index.by_id[candidates[0]]
+        first = self._by_entry.get(entry.cpl_entry_id) or self._for_entry(entry)
+        reason = (
+            f"The version runs as {_count(len(candidates))} builds ({', '.join(candidates)}); "
+            f"each gets the same answer. {first.reason}"
+        )
+        return dataclasses.replace(first, reason=reason)
 
     def _ambiguous(self, model: DeviceModel, candidates: tuple[str, ...]) -> PlanExplanation:
         builds = [self.planner.index.by_id[c] for c in candidates]

@@ -8,7 +8,12 @@ from sqlalchemy import Connection, Engine
 
 from firpath.domain.entry import CplEntry
 from firpath.domain.errors import NotFound
-from firpath.domain.firmware_ref import FirmwareRef, parse_firmware_ref, resolve_in_model
+from firpath.domain.firmware_ref import (
+    AmbiguousFirmware,
+    FirmwareRef,
+    parse_firmware_ref,
+    resolve_in_model,
+)
 from firpath.domain.fleet_plan import LATEST
 from firpath.domain.path_explanation import explain
 from firpath.domain.upgrade_graph import ModelGraph, PathResult, PathStatus
@@ -32,9 +37,30 @@ def find_path(engine: Engine, source: str, target: str = LATEST) -> PathAnswer:
     source_ref = parse_firmware_ref(source, "from")
     target_ref = None if _is_latest(target) else parse_firmware_ref(target, "to")
     with read_transaction(engine) as conn:
-        start = _resolve(conn, source_ref, "from")
-        graph = ModelGraph(start.device_model, entries.entries_of_model(conn, start.device_model))
+        try:
+            starts = [_resolve(conn, source_ref, "from")]
+            ambiguity = None
+        except AmbiguousFirmware as err:  # the builds may all get the same answer
+            starts, ambiguity = err.candidates, err
+        model = starts[0].device_model
+        graph = ModelGraph(model, entries.entries_of_model(conn, model))
         goal = None if target_ref is None else _resolve(conn, target_ref, "to", graph)
+    answers = [_answer(start, goal, graph) for start in starts]
+    if ambiguity is not None:
+        outcomes = {(a.result.status, a.result.target, tuple(a.result.steps)) for a in answers}
+        if len(outcomes) > 1:
+            raise ambiguity
+        ids = ", ".join(s.cpl_entry_id for s in starts)
+        first = answers[0]
+        return PathAnswer(
+            first.result,
+            f"The version runs as {len(starts)} builds ({ids}); each gets "
+            f"the same answer. {first.reason}",
+        )
+    return answers[0]
+
+
+def _answer(start: CplEntry, goal: CplEntry | None, graph: ModelGraph) -> PathAnswer:
     if goal is None:  # the model's latest version, in any build
         result = graph.plan_to_latest(start.cpl_entry_id)
         return PathAnswer(result, explain(result, graph))
