@@ -93,7 +93,9 @@ def test_affected_entries_are_grouped_by_model_with_remediation(db: str) -> None
     unknown = models["1234/0003/0002"]["entries"]
     assert [(e["cpl_entry_id"], e["exposure"]) for e in unknown] == [("301", "unknown_exposure")]
     assert report["summary"] == {
-        "models": 3,
+        "models": 2,  # with affected entries; model 0003 has only unknown exposure
+        "unknown_exposure_models": 1,
+        "models_without_fix_on_cpl": 1,
         "affected_entries": 3,
         "affected_active": 3,
         "affected_removed": 0,
@@ -138,7 +140,10 @@ def test_human_output_names_models_and_remediation(db: str) -> None:
     )
     assert result.exit_code == 0
     assert "1234/0001/0002" in result.stdout and "in 1 step" in result.stdout
-    assert "no_path" in result.stdout and "unknown" in result.stdout
+    # model 0002 has only affected builds: no fix anywhere on the CPL, not a site visit
+    assert "no fixed" in result.stdout and "site visit" not in result.stdout
+    assert "1 other device models have only entries of unknown exposure" in result.stdout
+    assert "1234/0003/0002" in result.stdout
 
 
 def test_a_query_needs_a_vendor_or_a_stack(db: str) -> None:

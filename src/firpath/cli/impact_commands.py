@@ -56,6 +56,7 @@ def report_json(report: ImpactReport) -> dict[str, Any]:
                 "manufacturer_id": m.device_model.manufacturer_id,
                 "model_id": m.device_model.model_id,
                 "hardware_version": m.device_model.hardware_version,
+                "fix_on_cpl": m.fix_on_cpl,
                 "entries": [
                     {
                         "cpl_entry_id": x.entry.cpl_entry_id,
@@ -98,9 +99,11 @@ def miss_text(miss: PatternMiss, not_provided: int) -> str:
     )
 
 
-def remediation_text(x: ExposedEntry) -> str:
+def remediation_text(x: ExposedEntry, fix_on_cpl: bool = True) -> str:
     """One cell: where the device can go, or why it cannot."""
     r = x.remediation
+    if r.status is PathStatus.NO_PATH and not fix_on_cpl:
+        return "[red]no fixed firmware on the CPL[/] (ask the manufacturer)"
     if r.status is PathStatus.OK and r.target is not None:
         steps = f"{r.hops} step{'s' if r.hops != 1 else ''}"
         return f"[green]{escape(entry_label(r.target))} in {steps}[/]"
@@ -133,7 +136,7 @@ def model_table(m: ModelImpact) -> Table:
             e.status.value,
             "[red]affected[/]" if x.exposure is Exposure.AFFECTED else "[yellow]unknown[/]",
             escape(f"{e.zigbee_chipset_vendor or '?'} / {e.zigbee_stack_version or '?'}"),
-            remediation_text(x),
+            remediation_text(x, m.fix_on_cpl),
         )
     return table
 
@@ -170,13 +173,24 @@ def impact(
         for miss in report.misses:
             err.print(miss_text(miss, report.not_provided.get(miss.field, 0)))
         raise typer.Exit(EXIT_NO_MATCH)
+    unknown_only = [m for m in report.models if not m.affected]
     for m in report.models:
-        out.print(model_table(m))
+        if m.affected:
+            out.print(model_table(m))
+    if unknown_only:
+        names = ", ".join(str(m.device_model) for m in unknown_only[:5])
+        more = f" and {len(unknown_only) - 5} more" if len(unknown_only) > 5 else ""
+        out.print(
+            f"{len(unknown_only)} other device models have only entries of unknown exposure "
+            f"(their ZigBee fields are not provided): {names}{more}; all listed with --json"
+        )
     s = report.summary
     out.print(
         f"{s['affected_entries']} affected entries ({s['affected_active']} active, "
         f"{s['affected_removed']} removed) in {s['models']} device models; "
         f"{s['affected_remediable']} can reach an unaffected firmware over the air; "
+        f"{s['models_without_fix_on_cpl']} device models have no unaffected firmware on the "
+        "CPL at all (ask their manufacturers); "
         f"{s['unknown_exposure_entries']} entries of unknown exposure (ZigBee fields not provided)"
     )
     for name, count in report.not_provided.items():

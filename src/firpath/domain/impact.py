@@ -98,6 +98,12 @@ class ModelImpact:
 
     device_model: DeviceModel
     entries: tuple[ExposedEntry, ...]
+    fix_on_cpl: bool = True  # an active unaffected entry exists in the model (reachable or not)
+
+    @property
+    def affected(self) -> bool:
+        """Whether any entry of the model carries the chipset/stack (not only unknown ones)."""
+        return any(x.exposure is Exposure.AFFECTED for x in self.entries)
 
 
 class ModelRemedies:
@@ -120,6 +126,7 @@ class ModelRemedies:
         self.possibly_safe = frozenset(
             eid for eid in active if self.exposure[eid] is not Exposure.AFFECTED
         )
+        self.has_fix = bool(safe)
         self.hops, self.next_hop = self._backwards(safe)
 
     def _backwards(self, sources: list[str]) -> tuple[dict[str, int], dict[str, str]]:
@@ -185,7 +192,7 @@ def assess_model(remedies: ModelRemedies) -> ModelImpact | None:
     if not exposed:
         return None
     exposed.sort(key=lambda x: (x.entry.firmware_number, entry_id_order(x.entry.cpl_entry_id)))
-    return ModelImpact(graph.model, tuple(exposed))
+    return ModelImpact(graph.model, tuple(exposed), remedies.has_fix)
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,7 +103,9 @@ def assess_impact(
     )
     exposed = [x for m in models for x in m.entries]
     summary = {
-        "models": len(models),
+        "models": sum(m.affected for m in models),
+        "unknown_exposure_models": sum(not m.affected for m in models),
+        "models_without_fix_on_cpl": sum(m.affected and not m.fix_on_cpl for m in models),
         "affected_entries": sum(x.exposure is Exposure.AFFECTED for x in exposed),
         "affected_active": sum(
             x.exposure is Exposure.AFFECTED and x.entry.is_active for x in exposed
