@@ -213,3 +213,26 @@ def test_a_bad_or_unknown_firmware_reference_is_explained(
 ) -> None:
     got, _, err = path(db, ref)
     assert got == code and needle in err, err
+
+
+def test_answers_name_the_device_model_and_whom_to_ask(db: str, tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "manufacturer_id,contact_name,contact_email\n1234,Priya Shah,priya@northbridge.example\n"
+    )
+    assert runner.invoke(app, ["--db", db, "manufacturers", "import", str(contacts)]).exit_code == 0
+    code, out, _ = path(db, "201", "--json")
+    document = json.loads(out)
+    assert code == 4 and document["contact"] == "Priya Shah <priya@northbridge.example>"
+    assert (document["manufacturer_name"], document["model_name"]) == (
+        "Northbridge Metering",
+        "Single Phase A",
+    )
+    code, out, _ = path(db, "201")
+    assert "Northbridge Metering Single Phase A (1234/0009/0002)" in out
+    assert "Contact at Northbridge Metering: Priya Shah" in out
+
+
+def test_a_device_model_without_a_version_is_told_to_add_one(db: str) -> None:
+    code, _, err = path(db, "1234/0001/0002")
+    assert code == 3 and "add the version: 1234/0001/0002@2.1.0" in err

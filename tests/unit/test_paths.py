@@ -629,7 +629,7 @@ def test_no_path_through_removed_entries_names_every_blocking_removed_entry() ->
     result, text = explained(lines, "1", "4")
     assert result.status is NO_PATH
     assert blocking_entries(result, model_graph(*lines)) == ["2", "3"]
-    assert text == (
+    assert text.startswith(
         "No active entry lists 1 as upgrade-from on the way to 4 (only the removed 2). "
         "Every known route from 1 to 4 passes through removed entries (2, 3), "
         "which are never installed: a site visit is needed."
@@ -744,3 +744,21 @@ def test_only_removed_successors_off_the_route_are_named_with_the_other_line() -
 def test_a_target_that_is_a_new_base_says_nothing_may_be_upgraded_to_it() -> None:
     _, text = explained(("1 <- N/A", "2 <- 1", "3 <- N/A"), "2", "3")
     assert text.startswith("Nothing may be upgraded to 3 (") and "new base" in text
+
+
+def test_a_meter_already_newer_than_the_target_is_told_so() -> None:
+    from tests.unit.test_rules import entry
+
+    lines = [
+        entry("101", "N/A", version="01000000"),
+        entry("103", "101", version="02000000"),
+        entry("104", "103", version="02010000"),
+        entry("805", "104", version="03000000", status=EntryStatus.REMOVED),
+    ]
+    graph = ModelGraph(lines[0].device_model, lines)
+    for source, target, withdrawn in (("104", "103", False), ("805", "104", True)):
+        text = explain(graph.plan_path(source, target), graph)
+        assert f"Note: the meter runs {source} (" in text
+        assert "never taken back to an older version" in text
+        assert ("withdrawn from the CPL" in text) is withdrawn
+    assert "Note:" not in explain(graph.plan_path("101", "805"), graph)  # removed target

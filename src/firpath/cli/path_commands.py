@@ -39,6 +39,9 @@ def path_json(answer: PathAnswer) -> dict[str, Any]:
         "steps": [step_json(e) for e in r.steps],
         "missing_data": list(r.missing_data),
         "reason": answer.reason,
+        "manufacturer_name": r.source.manufacturer_name,
+        "model_name": r.source.model_name,
+        "contact": answer.contact,
     }
 
 
@@ -49,7 +52,7 @@ def render_path(answer: PathAnswer) -> None:
         escape(
             f"From {entry_label(r.source)} to "
             f"{entry_label(r.target) if r.target else 'nothing (no active entry)'}, "
-            f"device model {r.source.device_model}"
+            f"device model {model_label(r.source)}"
         )
     )
     colour = {
@@ -71,6 +74,15 @@ def render_path(answer: PathAnswer) -> None:
             )
         out.print(table)
     out.print(escape(answer.reason))
+    if r.status in (PathStatus.INCOMPLETE_DATA, PathStatus.NO_PATH):
+        maker = r.source.manufacturer_name or r.source.manufacturer_id
+        out.print(escape(f"Contact at {maker}: {answer.contact or 'none on file'}"))
+
+
+def model_label(entry: CplEntry) -> str:
+    """`Halden Meters Smart Meter X (1234/0001/0002)`: names first, then the ids."""
+    names = " ".join(n for n in (entry.manufacturer_name, entry.model_name) if n)
+    return f"{names} ({entry.device_model})" if names else str(entry.device_model)
 
 
 @handles_errors()

@@ -113,6 +113,20 @@ def _labels(ids: Iterable[str], graph: ModelGraph) -> str:
 
 
 def _no_path_reason(result: PathResult, graph: ModelGraph) -> str:
+    """The structural reason, and when the meter already runs a newer version, that too."""
+    s, t = result.source, result.target
+    reason = _structural_reason(result, graph)
+    if t is not None and t.is_active and s.firmware_number > t.firmware_number:
+        withdrawn = ", a build withdrawn from the CPL," if not s.is_active else ""
+        reason += (
+            f" Note: the meter runs {entry_label(s)}{withdrawn} newer than {entry_label(t)}: "
+            "firmware is never taken back to an older version over the air; ask the "
+            f"manufacturer ({s.manufacturer_name or s.manufacturer_id}) whether it needs anything."
+        )
+    return reason
+
+
+def _structural_reason(result: PathResult, graph: ModelGraph) -> str:
     """Why the meter cannot get there: where it gets stuck and what stops it, then what the
     target's own line of upgrades starts from."""
     s, t = result.source, result.target

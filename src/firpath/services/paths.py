@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
+from typing import Final
 
 from sqlalchemy import Connection, Engine
 
@@ -18,7 +21,7 @@ from firpath.domain.fleet_plan import LATEST
 from firpath.domain.path_explanation import explain
 from firpath.domain.upgrade_graph import ModelGraph, PathResult, PathStatus
 from firpath.services.unit_of_work import read_transaction
-from firpath.store import entries
+from firpath.store import entries, manufacturers
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class PathAnswer:
 
     result: PathResult
     reason: str
+    contact: str | None = None  # whom to ask at the device model's manufacturer
 
 
 def find_path(engine: Engine, source: str, target: str = LATEST) -> PathAnswer:
@@ -45,7 +49,11 @@ def find_path(engine: Engine, source: str, target: str = LATEST) -> PathAnswer:
         model = starts[0].device_model
         graph = ModelGraph(model, entries.entries_of_model(conn, model))
         goal = None if target_ref is None else _resolve(conn, target_ref, "to", graph)
-    answers = [_answer(start, goal, graph) for start in starts]
+        maker = manufacturers.load_all(conn).get(model.manufacturer_id)
+    contact = maker.contact if maker is not None else None
+    answers = [
+        dataclasses.replace(_answer(start, goal, graph), contact=contact) for start in starts
+    ]
     if ambiguity is not None:
         outcomes = {(a.result.status, a.result.target, tuple(a.result.steps)) for a in answers}
         if len(outcomes) > 1:
@@ -71,6 +79,9 @@ def _answer(start: CplEntry, goal: CplEntry | None, graph: ModelGraph) -> PathAn
     return PathAnswer(result, explain(result, graph))
 
 
+_MODEL_LIKE: Final = re.compile(r"[0-9A-F]{4}/[0-9A-F]{4}/[0-9A-F]{4}")
+
+
 def _is_latest(target: str) -> bool:
     return target.strip().lower() == LATEST
 
@@ -84,7 +95,13 @@ def _resolve(
             conn, ref.entry_id
         )
         if found is None:
-            raise NotFound(f"CPL entry {ref.entry_id} ({role}) is not on the CPL")
+            hint = (
+                f"; if {ref.entry_id} is a device model, add the version: "
+                f"{ref.entry_id}@2.1.0 (its name) or @02010000 (hex)"
+                if _MODEL_LIKE.fullmatch(ref.entry_id)
+                else ""
+            )
+            raise NotFound(f"CPL entry {ref.entry_id} ({role}) is not on the CPL{hint}")
         return found
     assert ref.device_model is not None
     own = (
