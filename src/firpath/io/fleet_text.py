@@ -2,8 +2,9 @@
 UTF-16 as Excel's "Unicode text" writes it) and its delimiter (comma, semicolon or tab).
 
 A file that is not text (a workbook, a Parquet file, anything with NUL bytes) or that is
-text in another encoding is refused in one line saying what to do; UTF-16 is copied to
-UTF-8 in a streaming way, so polars reads every fleet as UTF-8.
+text in another encoding is refused in one line saying what to do; UTF-16, and text whose
+lines end in CR alone, are copied to UTF-8 with LF line ends in a streaming way, so polars
+reads every fleet as UTF-8.
 """
 
 from __future__ import annotations
