@@ -81,10 +81,15 @@ def planned(
 
 
 def text_file(
-    path: Path, rows: Sequence[Sequence[str]], separator: str, encoding: str, bom: bytes = b""
+    path: Path,
+    rows: Sequence[Sequence[str]],
+    separator: str,
+    encoding: str,
+    bom: bytes = b"",
+    line_end: str = "\r\n",
 ) -> Path:
     """Delimited text with CRLF line ends, as Excel saves it (no quoting needed here)."""
-    text = "".join(separator.join(cells) + "\r\n" for cells in rows)
+    text = "".join(separator.join(cells) + line_end for cells in rows)
     path.write_bytes(bom + text.encode(encoding))
     return path
 
@@ -120,6 +125,9 @@ FLEETS: dict[str, Callable[[Path], Path]] = {
         d / "f.csv", [MODEL_HEADER, *SHOWN], ",", "utf-16-be", codecs.BOM_UTF16_BE
     ),
     "tab-delimited .tsv": lambda d: text_file(d / "f.tsv", [MODEL_HEADER, *SHOWN], "\t", "utf-8"),
+    "old Mac Excel csv (lines end in CR)": lambda d: text_file(
+        d / "f.csv", [MODEL_HEADER, *SHOWN], ",", "utf-8", line_end="\r"
+    ),
     "xlsx with number cells": lambda d: workbook(
         d / "f.xlsx", [MODEL_HEADER, *(as_numbers(r) for r in SHOWN)]
     ),

@@ -51,6 +51,21 @@ def test_the_encoding_and_delimiter_excel_writes_are_read(
 
 
 @pytest.mark.parametrize(
+    ("head", "cr_lines"),
+    [
+        (b"device_id,cpl_entry_id\ra,101\rb,104\r", True),  # old Mac Excel: CR alone
+        ("device_id\tcpl_entry_id\ra\t101\r".encode("utf-16-le"), True),
+        (b"device_id,cpl_entry_id\r\na,101\r\n", False),
+        (b"device_id,cpl_entry_id", False),
+    ],
+)
+def test_lines_ending_in_cr_alone_are_told_apart(head: bytes, cr_lines: bool) -> None:
+    layout = text_layout(PATH, head, KNOWN)
+    assert layout.cr_lines is cr_lines
+    assert layout.readable_as_is is (layout.encoding == "utf-8" and not cr_lines)
+
+
+@pytest.mark.parametrize(
     ("head", "message"),
     [
         (b"", "empty file"),

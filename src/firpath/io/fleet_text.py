@@ -2,8 +2,9 @@
 UTF-16 as Excel's "Unicode text" writes it) and its delimiter (comma, semicolon or tab).
 
 A file that is not text (a workbook, a Parquet file, anything with NUL bytes) or that is
-text in another encoding is refused in one line saying what to do; UTF-16 is copied to
-UTF-8 in a streaming way, so polars reads every fleet as UTF-8.
+text in another encoding is refused in one line saying what to do; UTF-16, and text whose
+lines end in CR alone, are copied to UTF-8 with LF line ends in a streaming way, so polars
+reads every fleet as UTF-8.
 """
 
 from __future__ import annotations
@@ -47,17 +48,18 @@ _MAGIC: Final = (
 
 @dataclass(frozen=True, slots=True)
 class TextLayout:
-    """How a fleet's text is written: its encoding, the bytes of its byte order mark, and the
-    character between its cells."""
+    """How a fleet's text is written: its encoding, the bytes of its byte order mark, the
+    character between its cells, and whether its lines end in CR alone (old Mac Excel)."""
 
     encoding: str  # utf-8, utf-16-le or utf-16-be
     bom: int
     separator: str
+    cr_lines: bool = False
 
     @property
-    def is_utf8(self) -> bool:
-        """Whether polars can read the file as it is."""
-        return self.encoding == "utf-8"
+    def readable_as_is(self) -> bool:
+        """Whether polars can read the file as it is (UTF-8, lines ending in LF or CRLF)."""
+        return self.encoding == "utf-8" and not self.cr_lines
 
 
 def _encoding(path: Path, head: bytes) -> tuple[str, int]:
@@ -85,21 +87,26 @@ def _encoding(path: Path, head: bytes) -> tuple[str, int]:
     return "utf-8", 0
 
 
-def _header_line(path: Path, head: bytes, encoding: str, bom: int) -> str:
-    """The first line of the file as text; a header that is not UTF-8 is refused."""
+def _header_line(path: Path, head: bytes, encoding: str, bom: int) -> tuple[str, bool]:
+    """The first line of the file as text, and whether lines end in CR alone; a header that
+    is not UTF-8 is refused."""
     body = head[bom:]
     if encoding == "utf-8":
         end = body.find(b"\n")
+        cr_lines = end < 0 and b"\r" in body
+        if cr_lines:
+            end = body.find(b"\r")
         line = body if end < 0 else body[: end + 1]
         try:
-            return codecs.getincrementaldecoder("utf-8")().decode(line, final=end >= 0)
+            return codecs.getincrementaldecoder("utf-8")().decode(line, final=end >= 0), cr_lines
         except UnicodeDecodeError as err:
             raise UnreadableFile(
                 f"{path}: not UTF-8 text (byte 0x{line[err.start]:02X} in the header line; "
                 f"Windows-1252 or Latin-1 perhaps); {_SAVE_AS}"
             ) from None
     text = body[: len(body) & ~1].decode(encoding, "replace")
-    return text.split("\n", 1)[0]
+    cr_lines = "\n" not in text and "\r" in text
+    return text.split("\r" if cr_lines else "\n", 1)[0], cr_lines
 
 
 def _recognised(line: str, separator: str, known: Collection[str]) -> int:
@@ -133,10 +140,10 @@ def text_layout(path: Path, head: bytes, known: Collection[str]) -> TextLayout:
     if not head:
         raise UnreadableFile(f"{path}: empty file, expected a header row")
     encoding, bom = _encoding(path, head)
-    line = _header_line(path, head, encoding, bom)
+    line, cr_lines = _header_line(path, head, encoding, bom)
     if not line.strip("\ufeff\r\n\t ;,"):
         raise UnreadableFile(f"{path}: the first line is empty, expected a header row")
-    return TextLayout(encoding, bom, _separator(path, line, known))
+    return TextLayout(encoding, bom, _separator(path, line, known), cr_lines)
 
 
 def sniff_text(path: Path, known: Collection[str]) -> TextLayout:
@@ -147,9 +154,10 @@ def sniff_text(path: Path, known: Collection[str]) -> TextLayout:
 
 @contextmanager
 def utf8_copy(path: Path, layout: TextLayout) -> Iterator[Path]:
-    """The file itself when it is UTF-8, else a temporary UTF-8 copy, written chunk by chunk
-    (bytes that are not text in its encoding become U+FFFD, as bad UTF-8 bytes do)."""
-    if layout.is_utf8:
+    """The file itself when polars reads it as it is, else a temporary UTF-8 copy with LF
+    line ends, written chunk by chunk (bytes that are not text in its encoding become
+    U+FFFD, as bad UTF-8 bytes do)."""
+    if layout.readable_as_is:
         yield path
         return
     decoder = codecs.getincrementaldecoder(layout.encoding)("replace")
@@ -158,6 +166,7 @@ def utf8_copy(path: Path, layout: TextLayout) -> Iterator[Path]:
         with open_binary(path) as source, copy.open("w", encoding="utf-8", newline="") as out:
             source.seek(layout.bom)
             while chunk := source.read(_CHUNK):
-                out.write(decoder.decode(chunk))
+                text = decoder.decode(chunk)
+                out.write(text.replace("\r", "\n") if layout.cr_lines else text)
             out.write(decoder.decode(b"", final=True))
         yield copy
