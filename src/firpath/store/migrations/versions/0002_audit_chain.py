@@ -49,9 +49,11 @@ def _sqlite_triggers(table: str, key: str) -> list[str]:
         f"BEGIN {refuse}audit rows'); END",
         f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
         f"BEGIN {refuse}audit rows'); END",
-        # INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse it here
+        # INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse any
+        # insert at or below the highest id (rows only ever append; a max() is one b-tree step,
+        # far cheaper per row than an EXISTS lookup on a 100,000-row import)
         f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
-        f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key}) "
+        f"WHEN NEW.{key} > 0 AND NEW.{key} <= (SELECT max({key}) FROM {table}) "
         f"BEGIN {refuse}audit rows (no replacing insert)'); END",
     ]
 
