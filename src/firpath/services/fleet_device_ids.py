@@ -25,26 +25,35 @@ class DeviceIdCounts:
     repeated: int = 0
 
 
+def _may_be_blank(lowest: object, highest: object) -> bool:
+    """Whether text of spaces only can lie between the lowest and highest id: it sorts below
+    "!" (ASCII spaces and controls) or at U+0080 and above."""
+    return str(lowest) < "!" or str(highest) >= "\x80"
+
+
 def count_device_ids(device_id: pl.Series) -> DeviceIdCounts:
     """Count the empty (missing or only spaces) and the repeated device ids.
 
-    Cheap when there are none, which is the usual case: ids in sorted order (as exports
-    often are) are checked against their neighbours; otherwise the ids' 64-bit hashes are
+    Cheap when there are none, which is the usual case: ids in increasing order (as exports
+    often are) need one comparison of neighbours; otherwise the ids' 64-bit hashes are
     sorted, and only ids whose hash repeats are compared as text.
     """
     ids = device_id.drop_nulls() if device_id.null_count() else device_id
     empty = device_id.len() - ids.len()
+    if ids.is_empty():
+        return DeviceIdCounts(empty)
+    increasing = ids.len() == 1 or bool((ids.slice(1) > ids.slice(0, ids.len() - 1)).all())
+    if increasing and not _may_be_blank(ids[0], ids[-1]):
+        return DeviceIdCounts(empty)  # all different, and none only spaces
     in_order = ids.is_sorted()
-    if ids.len():
-        first, last = (ids[0], ids[-1]) if in_order else (ids.min(), ids.max())
-        # text of spaces only starts below "!" (ASCII) or at U+0080 or above
-        if str(first) < "!" or str(last) >= "\x80":
-            blank = ids.str.contains(BLANK_PATTERN)
-            if blank.any():
-                empty += int(blank.sum())
-                ids = ids.filter(~blank)
+    first, last = (ids[0], ids[-1]) if in_order else (ids.min(), ids.max())
+    if _may_be_blank(first, last):
+        blank = ids.str.contains(BLANK_PATTERN)
+        if blank.any():
+            empty += int(blank.sum())
+            ids = ids.filter(~blank)
     if in_order:
-        repeats = ids.filter(ids == ids.shift(1))
+        repeats = ids.slice(1).filter(ids.slice(1) == ids.slice(0, max(ids.len() - 1, 0)))
     else:
         hashes = ids.hash(_SEED)
         ordered = hashes.sort()
