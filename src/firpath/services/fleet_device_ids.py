@@ -34,18 +34,15 @@ def _may_be_blank(lowest: object, highest: object) -> bool:
 def count_device_ids(device_id: pl.Series) -> DeviceIdCounts:
     """Count the empty (missing or only spaces) and the repeated device ids.
 
-    Cheap when there are none, which is the usual case: ids in increasing order (as exports
-    often are) need one comparison of neighbours; otherwise the ids' 64-bit hashes are
+    Cheap when there are none, which is the usual case: ids in sorted order (as exports
+    often are) are compared with their neighbours; otherwise the ids' 64-bit hashes are
     sorted, and only ids whose hash repeats are compared as text.
     """
     ids = device_id.drop_nulls() if device_id.null_count() else device_id
     empty = device_id.len() - ids.len()
     if ids.is_empty():
         return DeviceIdCounts(empty)
-    increasing = ids.len() == 1 or bool((ids.slice(1) > ids.slice(0, ids.len() - 1)).all())
-    if increasing and not _may_be_blank(ids[0], ids[-1]):
-        return DeviceIdCounts(empty)  # all different, and none only spaces
-    in_order = ids.is_sorted()
+    in_order = ids.is_sorted()  # stops at the first pair out of order
     first, last = (ids[0], ids[-1]) if in_order else (ids.min(), ids.max())
     if _may_be_blank(first, last):
         blank = ids.str.contains(BLANK_PATTERN)
@@ -53,7 +50,12 @@ def count_device_ids(device_id: pl.Series) -> DeviceIdCounts:
             empty += int(blank.sum())
             ids = ids.filter(~blank)
     if in_order:
-        repeats = ids.slice(1).filter(ids.slice(1) == ids.slice(0, max(ids.len() - 1, 0)))
+        # lazily: the eager comparison of a many-chunk column with its shift is ~4x slower
+        frame = ids.alias("id").to_frame().lazy()
+        same = pl.col("id") == pl.col("id").shift(1)
+        if not frame.select(same.any()).collect().item():
+            return DeviceIdCounts(empty)
+        repeats = frame.filter(same).collect().to_series()
     else:
         hashes = ids.hash(_SEED)
         ordered = hashes.sort()
