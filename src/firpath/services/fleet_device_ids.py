@@ -25,26 +25,37 @@ class DeviceIdCounts:
     repeated: int = 0
 
 
+def _may_be_blank(lowest: object, highest: object) -> bool:
+    """Whether text of spaces only can lie between the lowest and highest id: it sorts below
+    "!" (ASCII spaces and controls) or at U+0080 and above."""
+    return str(lowest) < "!" or str(highest) >= "\x80"
+
+
 def count_device_ids(device_id: pl.Series) -> DeviceIdCounts:
     """Count the empty (missing or only spaces) and the repeated device ids.
 
     Cheap when there are none, which is the usual case: ids in sorted order (as exports
-    often are) are checked against their neighbours; otherwise the ids' 64-bit hashes are
+    often are) are compared with their neighbours; otherwise the ids' 64-bit hashes are
     sorted, and only ids whose hash repeats are compared as text.
     """
     ids = device_id.drop_nulls() if device_id.null_count() else device_id
     empty = device_id.len() - ids.len()
-    in_order = ids.is_sorted()
-    if ids.len():
-        first, last = (ids[0], ids[-1]) if in_order else (ids.min(), ids.max())
-        # text of spaces only starts below "!" (ASCII) or at U+0080 or above
-        if str(first) < "!" or str(last) >= "\x80":
-            blank = ids.str.contains(BLANK_PATTERN)
-            if blank.any():
-                empty += int(blank.sum())
-                ids = ids.filter(~blank)
+    if ids.is_empty():
+        return DeviceIdCounts(empty)
+    in_order = ids.is_sorted()  # stops at the first pair out of order
+    first, last = (ids[0], ids[-1]) if in_order else (ids.min(), ids.max())
+    if _may_be_blank(first, last):
+        blank = ids.str.contains(BLANK_PATTERN)
+        if blank.any():
+            empty += int(blank.sum())
+            ids = ids.filter(~blank)
     if in_order:
-        repeats = ids.filter(ids == ids.shift(1))
+        # lazily: the eager comparison of a many-chunk column with its shift is ~4x slower
+        frame = ids.alias("id").to_frame().lazy()
+        same = pl.col("id") == pl.col("id").shift(1)
+        if not frame.select(same.any()).collect().item():
+            return DeviceIdCounts(empty)
+        repeats = frame.filter(same).collect().to_series()
     else:
         hashes = ids.hash(_SEED)
         ordered = hashes.sort()
