@@ -203,6 +203,20 @@ def test_blank_rows_are_skipped_and_empty_and_repeated_device_ids_counted(
     ]
 
 
+def test_blank_rows_shift_no_explanation_onto_another_device(cpl: Engine, tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet.csv"
+    fleet.write_bytes(b"device_id;cpl_entry_id\r\n;\r\na;101\r\n;\r\n;\r\nb;104\r\nc;999\r\n;\r\n")
+    out = tmp_path / "plan.parquet"
+    plan_fleet(cpl, fleet, out, explain=True)
+    plan = read(out)
+    assert plan.select("device_id", "current_version_name", "reason").rows() == [
+        ("a", "1.0.0", plan["reason"][0]),
+        ("b", "1.3.0", "104 (1.3.0, 01000300) is already the target firmware."),
+        ("c", None, "No CPL entry has ID 999."),
+    ]
+    assert "2 images" in str(plan["reason"][0])
+
+
 def test_an_xlsx_fleet_of_cpl_entry_ids_reads_numbers_as_ids(
     cpl: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
