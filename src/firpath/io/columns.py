@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from firpath.domain.errors import Defect
+from firpath.domain.record import REQUIRED_FIELDS
 
 CPL_COLUMNS: Final = (
     "cpl_entry_id",
@@ -35,18 +36,10 @@ CPL_OPTIONAL_COLUMNS: Final = (
     "gbcs_version",
 )
 CPL_ALL_COLUMNS: Final = CPL_COLUMNS + CPL_OPTIONAL_COLUMNS
-# What a CPL file must have: which image each row is, and its status. Every other column may
-# be absent (an extract from before SECMP0231 has no new fields): stored values are kept.
-CPL_REQUIRED_COLUMNS: Final = (
-    "cpl_entry_id",
-    "device_type",
-    "manufacturer_id",
-    "model_id",
-    "hardware_version",
-    "firmware_version",
-    "manufacturer_image_hash",
-    "status",
-)
+# What a CPL file must have: which image each row is, and its status (the fields every entry
+# needs). Every other column may be absent (an extract from before SECMP0231 has no new
+# fields): stored values are kept.
+CPL_REQUIRED_COLUMNS: Final = REQUIRED_FIELDS
 
 MANUFACTURER_COLUMNS: Final = (
     "manufacturer_id",
