@@ -23,8 +23,7 @@ from firpath.domain.audit_trail import (
 )
 from firpath.domain.control_chars import visible
 from firpath.domain.entry import CplEntry
-from firpath.domain.record import entry_to_record
-from firpath.domain.reimport import Correction
+from firpath.domain.reimport import Correction, field_changes
 from firpath.store.bulk import bulk_insert, db_datetime
 from firpath.store.tables import audit_log, change_batches
 
@@ -134,14 +133,13 @@ def record_content(
 
 def entry_update(before: CplEntry, after: CplEntry, reason: str | None = None) -> AuditRecord:
     """The audit record of an entry update: each changed field's value before and after."""
-    old, new = entry_to_record(before), entry_to_record(after)
-    fields = [k for k in new if old[k] != new[k]]
+    changes = field_changes(before, after)
     return AuditRecord(
         entity="cpl_entry",
         entity_id=after.cpl_entry_id,
         action="update",
-        before={k: old[k] for k in fields},
-        after={k: new[k] for k in fields},
+        before={c.field: c.before for c in changes},
+        after={c.field: c.after for c in changes},
         reason=reason,
     )
 
