@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Final
 
+from firpath.domain.account import NotAllowed, NotSignedIn, TooManyAttempts
 from firpath.domain.errors import (
     DatabaseNotReady,
     FieldInvalid,
     FirpathError,
     InvalidInput,
     NotFound,
+    PreconditionRequired,
     ReadOnlyDatabase,
     RegistryBusy,
     SchemaMismatch,
     StaleRevision,
     StorageConflict,
+    TooLarge,
     UnreadableFile,
     UnwritableFile,
 )
@@ -33,6 +36,11 @@ _TABLE: Final[tuple[tuple[type[FirpathError], int, int, str], ...]] = (
     (NotFound, EXIT_NO_MATCH, 404, "not_found"),
     (AmbiguousFirmware, EXIT_ERROR, 409, "ambiguous_firmware"),
     (StaleRevision, EXIT_ERROR, 412, "stale_revision"),
+    (PreconditionRequired, EXIT_ERROR, 428, "precondition_required"),
+    (NotSignedIn, EXIT_ERROR, 401, "not_signed_in"),
+    (NotAllowed, EXIT_ERROR, 403, "forbidden"),
+    (TooManyAttempts, EXIT_ERROR, 429, "too_many_attempts"),
+    (TooLarge, EXIT_ERROR, 413, "too_large"),
     (StorageConflict, EXIT_ERROR, 409, "conflict"),
     (ReadOnlyDatabase, EXIT_ERROR, 503, "read_only_database"),
     (RegistryBusy, EXIT_ERROR, 503, "registry_busy"),

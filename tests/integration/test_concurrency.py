@@ -170,6 +170,11 @@ def test_init_killed_at_any_moment_leaves_an_empty_or_complete_sqlite_database(
                     "manufacturers",
                     "change_batches",
                     "audit_log",
+                    "users",
+                    "user_manufacturers",
+                    "credentials",
+                    "submissions",
+                    "counters",
                 },
             ), tables
         finally:

@@ -9,6 +9,7 @@ import typer
 
 from firpath import __version__
 from firpath.cli import entries_commands, manufacturer_commands
+from firpath.cli.account_commands import tokens_app, users_app
 from firpath.cli.audit_commands import audit_app, edit, history
 from firpath.cli.backfill_commands import chase_list_command, completeness_command
 from firpath.cli.context import settings
@@ -18,6 +19,7 @@ from firpath.cli.output import debug_enabled, err, escape
 from firpath.cli.path_commands import path
 from firpath.cli.plan_commands import plan
 from firpath.cli.registry_commands import export, import_, init
+from firpath.cli.serve_commands import serve
 from firpath.error_codes import EXIT_ERROR
 
 app = typer.Typer(
@@ -68,6 +70,9 @@ app.command("completeness")(completeness_command)
 app.command("chase-list")(chase_list_command)
 app.add_typer(entries_commands.app, name="entries")
 app.add_typer(manufacturer_commands.app, name="manufacturers")
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 
 
 USAGE_ERROR = 2  # what Typer exits with for a bad option, a missing argument, an unknown command

@@ -30,14 +30,29 @@ def init(
             "tables nor update, delete or truncate the audit log.",
         ),
     ] = None,
+    admin: Annotated[
+        str | None,
+        typer.Option(
+            "--admin",
+            metavar="EMAIL",
+            help="Also create a SECAS account (password from standard input or asked twice).",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Create the database, or migrate it to the newest schema (one transaction)."""
+    from firpath.cli.account_commands import read_password
+    from firpath.domain.account import email_address
+    from firpath.services.accounts import add_user
     from firpath.services.database import initialise
 
+    admin_email = email_address(admin) if admin is not None else None
+    password = read_password() if admin_email is not None else ""
     state = initialise(settings(ctx).engine(create=True), runtime_role=runtime_role)
+    if admin_email is not None:
+        add_user(settings(ctx).engine(), admin_email, "secas", password)
     if as_json:
-        print_json({"database": settings(ctx).url, **asdict(state)})
+        print_json({"database": settings(ctx).url, **asdict(state), "admin": admin_email})
         return
     action = (
         "created"
@@ -47,6 +62,8 @@ def init(
         )
     )
     out.print(f"database ready ({action}, schema {state.revision}), {state.entries} entries")
+    if admin_email is not None:
+        out.print(f"SECAS account {escape(admin_email)} added")
     if state.runtime_role:
         out.print(
             f"runtime role {escape(state.runtime_role)}: may read and change entries, may only "

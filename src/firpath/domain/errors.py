@@ -192,3 +192,11 @@ class SchemaMismatch(FirpathError):
 
 class StaleRevision(FirpathError):
     """A change was based on an older revision of an entry than the stored one."""
+
+
+class PreconditionRequired(FirpathError):
+    """A change must say which revision it was based on (HTTP If-Match) and did not."""
+
+
+class TooLarge(FirpathError):
+    """An upload larger than the server accepts."""

@@ -46,3 +46,30 @@ def load_demo(engine: Engine, entries: int = DEMO_ENTRIES, seed: int = 231, *, a
             action="demo",
         )
     return len(catalogue.entries)
+
+
+# One account per role for trying the server; the passwords are printed, never for production.
+DEMO_PASSWORDS: dict[str, str] = {
+    "secas": "demo-secas-pass",
+    "ssc": "demo-ssc-pass-1",
+    "supplier": "demo-supplier-pass",
+    "manufacturer": "demo-maker-pass-1",
+    "reader": "demo-reader-pass",
+}
+
+
+def add_demo_users(engine: Engine, seed: int = 231) -> list[tuple[str, str, str]]:
+    """One account per role (`ROLE@demo.firpath.example`); (email, role, password) each.
+
+    The manufacturer account acts for the demo CPL's first manufacturer.
+    """
+    from firpath.services.accounts import add_user
+
+    first_maker = demo_catalogue(DEMO_ENTRIES, seed).manufacturers[0].manufacturer_id
+    made = []
+    for role, password in DEMO_PASSWORDS.items():
+        email = f"{role}@demo.firpath.example"
+        ids = [first_maker] if role == "manufacturer" else []
+        add_user(engine, email, role, password, ids)
+        made.append((email, role, password))
+    return made

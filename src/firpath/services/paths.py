@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 from sqlalchemy import Connection, Engine
 
-from firpath.domain.entry import CplEntry
+from firpath.domain.entry import CplEntry, DeviceModel
 from firpath.domain.errors import NotFound
 from firpath.domain.firmware_ref import (
     AmbiguousFirmware,
@@ -18,6 +18,7 @@ from firpath.domain.firmware_ref import (
     resolve_in_model,
 )
 from firpath.domain.fleet_plan import LATEST
+from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.path_explanation import explain
 from firpath.domain.upgrade_graph import ModelGraph, PathResult, PathStatus
 from firpath.services.unit_of_work import read_transaction
@@ -33,6 +34,43 @@ class PathAnswer:
     contact: str | None = None  # whom to ask at the device model's manufacturer
 
 
+class EntryLookup(Protocol):
+    """Where a path question finds its entries: the database, or a warm in-memory catalogue."""
+
+    def entry(self, entry_id: str) -> CplEntry | None: ...
+
+    def model_entries(self, model: DeviceModel) -> list[CplEntry]: ...
+
+    def manufacturer(self, manufacturer_id: str) -> Manufacturer | None: ...
+
+    def graph(self, model: DeviceModel) -> ModelGraph: ...
+
+
+class _StoredEntries:
+    """The lookup over one read transaction (the CLI: one question, one snapshot)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._graphs: dict[DeviceModel, ModelGraph] = {}
+
+    def entry(self, entry_id: str) -> CplEntry | None:
+        for graph in self._graphs.values():
+            if entry_id in graph.entries:
+                return graph.entries[entry_id]
+        return entries.get_entry(self._conn, entry_id)
+
+    def model_entries(self, model: DeviceModel) -> list[CplEntry]:
+        return list(self.graph(model).entries.values())
+
+    def manufacturer(self, manufacturer_id: str) -> Manufacturer | None:
+        return manufacturers.load_all(self._conn).get(manufacturer_id)
+
+    def graph(self, model: DeviceModel) -> ModelGraph:
+        if model not in self._graphs:
+            self._graphs[model] = ModelGraph(model, entries.entries_of_model(self._conn, model))
+        return self._graphs[model]
+
+
 def find_path(engine: Engine, source: str, target: str = LATEST) -> PathAnswer:
     """The fewest-steps upgrade path from what a meter runs to `target` (or `latest`).
 
@@ -41,15 +79,29 @@ def find_path(engine: Engine, source: str, target: str = LATEST) -> PathAnswer:
     source_ref = parse_firmware_ref(source, "from")
     target_ref = None if _is_latest(target) else parse_firmware_ref(target, "to")
     with read_transaction(engine) as conn:
-        try:
-            starts = [_resolve(conn, source_ref, "from")]
-            ambiguity = None
-        except AmbiguousFirmware as err:  # the builds may all get the same answer
-            starts, ambiguity = err.candidates, err
-        model = starts[0].device_model
-        graph = ModelGraph(model, entries.entries_of_model(conn, model))
-        goal = None if target_ref is None else _resolve(conn, target_ref, "to", graph)
-        maker = manufacturers.load_all(conn).get(model.manufacturer_id)
+        return answer_path(_StoredEntries(conn), source_ref, target_ref)
+
+
+def find_path_in(lookup: EntryLookup, source: str, target: str = LATEST) -> PathAnswer:
+    """`find_path` answered from an in-memory catalogue (the server's warm graphs)."""
+    source_ref = parse_firmware_ref(source, "from")
+    target_ref = None if _is_latest(target) else parse_firmware_ref(target, "to")
+    return answer_path(lookup, source_ref, target_ref)
+
+
+def answer_path(
+    lookup: EntryLookup, source_ref: FirmwareRef, target_ref: FirmwareRef | None
+) -> PathAnswer:
+    """The path answer for parsed FROM and TO (None: the model's latest)."""
+    try:
+        starts = [_resolve(lookup, source_ref, "from")]
+        ambiguity = None
+    except AmbiguousFirmware as err:  # the builds may all get the same answer
+        starts, ambiguity = err.candidates, err
+    model = starts[0].device_model
+    graph = lookup.graph(model)
+    goal = None if target_ref is None else _resolve(lookup, target_ref, "to", graph)
+    maker = lookup.manufacturer(model.manufacturer_id)
     contact = maker.contact if maker is not None else None
     answers = [
         dataclasses.replace(_answer(start, goal, graph), contact=contact) for start in starts
@@ -87,13 +139,11 @@ def _is_latest(target: str) -> bool:
 
 
 def _resolve(
-    conn: Connection, ref: FirmwareRef, role: str, graph: ModelGraph | None = None
+    lookup: EntryLookup, ref: FirmwareRef, role: str, graph: ModelGraph | None = None
 ) -> CplEntry:
     """The entry a FROM/TO names (an ID, or a version of a device model)."""
     if ref.entry_id is not None:
-        found = (graph.entries.get(ref.entry_id) if graph else None) or entries.get_entry(
-            conn, ref.entry_id
-        )
+        found = (graph.entries.get(ref.entry_id) if graph else None) or lookup.entry(ref.entry_id)
         if found is None:
             hint = (
                 f"; if {ref.entry_id} is a device model, add the version: "
@@ -107,6 +157,6 @@ def _resolve(
     own = (
         graph.entries.values()
         if graph is not None and graph.model == ref.device_model
-        else entries.entries_of_model(conn, ref.device_model)
+        else lookup.model_entries(ref.device_model)
     )
     return resolve_in_model(ref, own, role)

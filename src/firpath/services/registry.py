@@ -23,6 +23,17 @@ class EntryDetail:
     entry: CplEntry
     upgrade_to: list[str]
     manufacturer: Manufacturer | None
+    revision: int = 1  # goes up with every change; an HTTP ETag
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    """One page of the entries matching a filter, and how many match in all."""
+
+    entries: list[CplEntry]
+    total: int
+    page: int
+    per_page: int
 
 
 def export_cpl(engine: Engine, fmt: ExportFormat) -> bytes:
@@ -39,6 +50,14 @@ def list_entries(engine: Engine, flt: EntryFilter, limit: int | None = None) -> 
         return entries.find_entries(conn, flt, limit)
 
 
+def browse_entries(engine: Engine, flt: EntryFilter, page: int, per_page: int) -> EntryPage:
+    """Page `page` (from 1) of the entries matching the filter, `per_page` to a page."""
+    with read_transaction(engine) as conn:
+        total = entries.count_matching(conn, flt)
+        found = entries.find_entries(conn, flt, per_page, (page - 1) * per_page)
+    return EntryPage(found, total, page, per_page)
+
+
 def show_entry(engine: Engine, entry_id: str) -> EntryDetail:
     """One entry by CPL Entry ID (case ignored), with its upgrade-to IDs and contacts."""
     key = cpl_entry_id(entry_id)
@@ -50,4 +69,5 @@ def show_entry(engine: Engine, entry_id: str) -> EntryDetail:
             entry=entry,
             upgrade_to=entries.upgrade_to_ids(conn, key),
             manufacturer=manufacturers.load_all(conn).get(entry.manufacturer_id),
+            revision=entries.revisions(conn, [key])[key],
         )

@@ -7,7 +7,17 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from firpath.domain.band import ZigbeeBand
 from firpath.domain.completeness import ANY_FIELD
@@ -40,6 +50,19 @@ class EntryFilter:
     status: str | None = None
     text: str | None = None
     missing: str | None = None  # one of the four new fields, or "any" (in-scope types only)
+    chipset_vendor: str | None = None  # `*` wildcards, case ignored
+    stack_version: str | None = None  # `*` wildcards, case ignored
+    band: str | None = None  # a ZigbeeBand code
+
+
+def _like(pattern: str) -> str:
+    """A `*`-wildcard pattern as a LIKE pattern (escape character `\\`), lower case."""
+    return _escaped(pattern).replace("*", "%")
+
+
+def _escaped(text: str) -> str:
+    """`text` lower case with LIKE's special characters escaped."""
+    return text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _edges_by_entry(conn: Connection, ids: Collection[str] | None) -> dict[str, list[str]]:
@@ -140,9 +163,7 @@ def stray_edges(conn: Connection) -> list[tuple[str, str]]:
     return [(a, b) for a, b in conn.execute(query)]
 
 
-def find_entries(conn: Connection, flt: EntryFilter, limit: int | None = None) -> list[CplEntry]:
-    """Entries matching every given filter, ordered by device model then firmware version."""
-    query = select(*_COLUMNS)
+def _filtered(query: Select[Any], flt: EntryFilter) -> Select[Any]:
     c = cpl_entries.c
     for column, value in (
         (c.device_type, flt.device_type),
@@ -150,14 +171,20 @@ def find_entries(conn: Connection, flt: EntryFilter, limit: int | None = None) -
         (c.model_id, flt.model_id),
         (c.hardware_version, flt.hardware_version),
         (c.status, flt.status),
+        (c.zigbee_band, flt.band),
     ):
         if value is not None:
             query = query.where(column == value)
+    for column, pattern in (
+        (c.zigbee_chipset_vendor, flt.chipset_vendor),
+        (c.zigbee_stack_version, flt.stack_version),
+    ):
+        if pattern is not None:
+            query = query.where(func.lower(column).like(_like(pattern), escape="\\"))
     if flt.missing is not None:
         query = query.where(_misses(flt.missing))
     if flt.text:
-        literal = flt.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{literal}%"
+        pattern = f"%{_escaped(flt.text)}%"
         query = query.where(
             or_(
                 *(
@@ -175,11 +202,21 @@ def find_entries(conn: Connection, flt: EntryFilter, limit: int | None = None) -
                 )
             )
         )
-    query = query.order_by(
+    return query
+
+
+def find_entries(
+    conn: Connection, flt: EntryFilter, limit: int | None = None, offset: int = 0
+) -> list[CplEntry]:
+    """Entries matching every given filter, ordered by device model then firmware version."""
+    c = cpl_entries.c
+    query = _filtered(select(*_COLUMNS), flt).order_by(
         c.manufacturer_id, c.model_id, c.hardware_version, c.firmware_version, c.cpl_entry_id
     )
     if limit is not None:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     rows = conn.execute(query).all()
     edges = (
         _edges_by_entry(conn, [r[0] for r in rows])
@@ -187,6 +224,12 @@ def find_entries(conn: Connection, flt: EntryFilter, limit: int | None = None) -
         else _edges_by_entry(conn, None)
     )
     return [entry_from_row(r, edges.get(r[0], ())) for r in rows]
+
+
+def count_matching(conn: Connection, flt: EntryFilter) -> int:
+    """How many entries match the filter."""
+    query = _filtered(select(func.count()).select_from(cpl_entries), flt)
+    return int(conn.execute(query).scalar_one())
 
 
 def count_entries(conn: Connection) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DatabaseError
 from firpath.domain.errors import DatabaseNotReady, SchemaMismatch
 
 # Every revision of store/migrations/versions, oldest first (a test keeps this and Alembic equal).
-KNOWN_REVISIONS: Final = ("0001", "0002")
+KNOWN_REVISIONS: Final = ("0001", "0002", "0003")
 HEAD: Final = KNOWN_REVISIONS[-1]
 
 

@@ -127,3 +127,66 @@ audit_log = Table(
     Column("chain_hash", String(64)),
     Index("ix_audit_log_entity", "entity", "entity_id"),
 )
+
+# Accounts (DESIGN section 8): who may sign in, with which role, for which manufacturer ids.
+users = Table(
+    "users",
+    metadata,
+    Column("user_id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("last_failed_at", DateTime(timezone=True)),
+)
+
+user_manufacturers = Table(
+    "user_manufacturers",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True),
+    Column("manufacturer_id", String(4), primary_key=True),
+)
+
+# Bearer tokens and browser sessions: only a SHA-256 of the secret is stored.
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("secret_hash", String(64), primary_key=True),
+    Column("kind", String(8), nullable=False),  # 'token' or 'session'
+    Column("user_id", Integer, ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("label", Text),  # tokens: the first characters, to tell them apart when revoking
+    Column("csrf_token", String(64)),  # sessions: the token every cookie-authenticated write sends
+    Index("ix_credentials_user", "user_id"),
+)
+
+# Submissions (the CPL Tool's job): a proposed entry waiting for SECAS.
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("submission_id", Integer, primary_key=True, autoincrement=True),
+    Column("submitted_by", Text, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("manufacturer_id", String(4), nullable=False),
+    Column("state", String(16), nullable=False),  # pending, approved, rejected
+    Column("entry", JSON, nullable=False),  # the CPL record as submitted (upgrade_from resolved)
+    Column("all_earlier", Integer, nullable=False, server_default="0"),
+    Column("cpl_entry_id", String(64)),
+    Column("decided_by", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decision_reason", Text),
+    Index("ix_submissions_state", "state"),
+)
+
+# Counters read on every API request to tell whether a worker's caches are current:
+# 'accounts' goes up whenever a user, token or session changes.
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""The HTTP API (`/api/v1`): thin FastAPI routes over the services the CLI uses."""

@@ -1,0 +1,37 @@
+"""The FastAPI application: `/api/v1` on the services the CLI uses, `/healthz` open."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+
+from firpath import __version__
+from firpath.api import entries, paths, session
+from firpath.api.errors import install_error_handlers
+from firpath.services.warm_registry import WarmRegistry
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(engine: Engine) -> FastAPI:
+    """The web application over one database."""
+    app = FastAPI(
+        title="firpath — Firmware Information Repository",
+        version=__version__,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        description="Upgrade paths, fleet plans and CPL data for GB smart meters. Every "
+        "endpoint but /healthz needs `Authorization: Bearer TOKEN` or a session cookie.",
+    )
+    app.state.warm = WarmRegistry(engine)
+    install_error_handlers(app)
+    for router in (entries.router, paths.router, session.router):
+        app.include_router(router, prefix=API_PREFIX)
+
+    @app.get("/healthz", tags=["health"], summary="The server answers (no sign-in)")
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    return app

@@ -1,0 +1,88 @@
+"""Errors as HTTP answers: `{"error": {"code", "message", "details"}}` from the one error table."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from firpath.documents import error_document
+from firpath.domain.account import TooManyAttempts
+from firpath.domain.errors import FirpathError
+from firpath.error_codes import classify
+
+log = logging.getLogger("firpath.api")
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_signed_in",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    411: "length_required",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
+
+
+def error_response(
+    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> JSONResponse:
+    """A JSON error answer."""
+    body = {"error": {"code": code, "message": message, "details": details or []}}
+    return JSONResponse(body, status_code=status)
+
+
+def _firpath_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, FirpathError)
+    _, status, _ = classify(exc)
+    response = JSONResponse(error_document(exc), status_code=status)
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="firpath"'
+    return response
+
+
+def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = []
+    for problem in exc.errors():
+        where = [str(p) for p in problem.get("loc", ()) if p not in ("body", "query", "path")]
+        details.append(
+            {
+                "field": ".".join(where) or None,
+                "value": None,
+                "message": str(problem.get("msg", "is not valid")),
+            }
+        )
+    fields = ", ".join(d["field"] or "request" for d in details)
+    return error_response(422, "invalid_input", f"invalid request: {fields}", details)
+
+
+def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    response = error_response(exc.status_code, code, str(exc.detail))
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # the traceback goes to the server's log, never to the caller
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal_error", "internal error; the server log has the details")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error answered as JSON from the one table (error_codes)."""
+    app.add_exception_handler(FirpathError, _firpath_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,85 @@
+"""`firpath serve`: the API (and, with --demo, a fresh demo database and accounts)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from firpath.cli.context import cli_actor, settings
+from firpath.cli.output import escape, handles_errors, out
+from firpath.domain.errors import FieldInvalid
+
+if TYPE_CHECKING:  # loaded by the command, not at start-up
+    from sqlalchemy import Engine
+
+APP_FACTORY = "firpath.api.server:app_from_environment"
+
+
+@handles_errors()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", metavar="HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", min=0, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", metavar="N", min=1, max=64, help="Worker processes.")
+    ] = 1,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Start on a fresh SQLite database with the demo CPL and one account per role.",
+        ),
+    ] = False,
+    upload_limit: Annotated[
+        int,
+        typer.Option("--upload-limit-mb", metavar="MB", min=1, help="Largest fleet file accepted."),
+    ] = 2048,
+) -> None:
+    """Serve the FIR's HTTP API until Ctrl-C."""
+    import uvicorn
+
+    config = settings(ctx)
+    if demo:
+        config.db = _demo_database(config.db)
+    engine = config.engine(create=demo)
+    logins = _load_demo(engine) if demo else []
+    os.environ["FIRPATH_DATABASE_URL"] = config.url
+    os.environ["FIRPATH_UPLOAD_LIMIT_MB"] = str(upload_limit)
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    out.print(f"firpath serving {escape(config.url)} at http://{shown}:{port}/ (Ctrl-C stops)")
+    out.print(f"  API: http://{shown}:{port}/api/v1  OpenAPI: http://{shown}:{port}/docs")
+    for email, role, password in logins:
+        out.print(f"  demo {role:<12} {email}  password: {password}")
+    engine.dispose()
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=True,
+        server_header=False,
+    )
+
+
+def _demo_database(given: str | None) -> str:
+    """A fresh SQLite file for --demo (the --db file, which must not exist, or a new one)."""
+    if given:
+        path = Path(given.removeprefix("sqlite:///"))
+        if path.exists():
+            raise FieldInvalid("--db", given, "exists: --demo starts on a new database file")
+        return f"sqlite:///{path}"
+    folder = Path(tempfile.mkdtemp(prefix="firpath-demo-"))
+    return f"sqlite:///{folder / 'firpath-demo.db'}"
+
+
+def _load_demo(engine: Engine) -> list[tuple[str, str, str]]:
+    from firpath.services.demo import add_demo_users, load_demo
+
+    load_demo(engine, actor=cli_actor())
+    return add_demo_users(engine)

@@ -1,0 +1,219 @@
+"""Accounts, bearer tokens and sign-in (DESIGN section 8): passwords hashed with argon2,
+token and session secrets stored only as SHA-256, failed logins slowed down per account."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine
+
+from firpath.domain import values
+from firpath.domain.account import (
+    Account,
+    NotSignedIn,
+    Role,
+    TooManyAttempts,
+    check_password,
+    email_address,
+    login_delay,
+)
+from firpath.domain.errors import FieldInvalid, NotFound
+from firpath.services.unit_of_work import now, read_transaction, write_transaction
+from firpath.store import accounts
+from firpath.store.accounts import Credential, StoredUser
+
+SESSION_HOURS: Final = 12
+TOKEN_PREFIX: Final = "fpt_"
+_HASHER: Final = PasswordHasher()
+# verified against when the email is unknown, so a wrong email costs what a wrong password does
+_DUMMY_HASH: Final = _HASHER.hash("not a password of anyone's")
+
+
+def secret_hash(secret: str) -> str:
+    """How a token or session secret is stored and looked up: its SHA-256 in hex."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A new bearer token: shown once, stored only as a hash."""
+
+    token: str
+    label: str
+    account: Account
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A browser session: the cookie's secret and the CSRF token its forms must send."""
+
+    secret: str
+    csrf_token: str
+    account: Account
+    expires_at: dt.datetime
+
+
+def add_user(
+    engine: Engine,
+    email: str,
+    role: str,
+    password: str,
+    manufacturer_ids: Iterable[str] = (),
+) -> Account:
+    """Create an account; a manufacturer account names the manufacturer ids it acts for."""
+    address = email_address(email)
+    kind = Role.parse(role)
+    ids = frozenset(values.manufacturer_id(m) for m in manufacturer_ids)
+    if kind is Role.MANUFACTURER and not ids:
+        raise FieldInvalid(
+            "--manufacturer-id", "", "a manufacturer account needs its manufacturer id(s)"
+        )
+    if kind is not Role.MANUFACTURER and ids:
+        raise FieldInvalid(
+            "--manufacturer-id", ",".join(sorted(ids)), "only manufacturer accounts have these"
+        )
+    hashed = _HASHER.hash(check_password(password))
+    with write_transaction(engine) as conn:
+        if accounts.find_user(conn, address) is not None:
+            raise FieldInvalid("email", address, "already has an account")
+        user_id = accounts.add_user(conn, address, kind, hashed, ids, now())
+    return Account(user_id, address, kind, ids)
+
+
+def list_users(engine: Engine) -> list[StoredUser]:
+    """Every account, by email."""
+    with read_transaction(engine) as conn:
+        return accounts.list_users(conn)
+
+
+def _user(engine: Engine, email: str) -> StoredUser:
+    address = email_address(email)
+    with read_transaction(engine) as conn:
+        found = accounts.find_user(conn, address)
+    if found is None:
+        raise NotFound(f"no account for {address}")
+    return found
+
+
+def disable_user(engine: Engine, email: str) -> Account:
+    """Disable an account: it cannot sign in, and its tokens and sessions stop working."""
+    address = email_address(email)
+    with write_transaction(engine) as conn:
+        found = accounts.find_user(conn, address)
+        if found is None:
+            raise NotFound(f"no account for {address}")
+        accounts.set_disabled(conn, found.account.user_id, True)
+        accounts.revoke_credentials(conn, found.account.user_id, now(), kind="session")
+    return found.account
+
+
+def create_token(engine: Engine, email: str) -> IssuedToken:
+    """A new bearer token for an account (shown once)."""
+    address = email_address(email)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    label = token[: len(TOKEN_PREFIX) + 6]
+    with write_transaction(engine) as conn:
+        found = accounts.find_user(conn, address)
+        if found is None:
+            raise NotFound(f"no account for {address}")
+        if found.account.disabled:
+            raise FieldInvalid("email", address, "the account is disabled")
+        accounts.add_credential(
+            conn,
+            secret_hash=secret_hash(token),
+            kind="token",
+            user_id=found.account.user_id,
+            at=now(),
+            label=label,
+        )
+    return IssuedToken(token, label, found.account)
+
+
+def revoke_tokens(engine: Engine, email: str, label: str | None = None) -> int:
+    """Revoke an account's bearer tokens (only the one starting `label`, when given)."""
+    address = email_address(email)
+    with write_transaction(engine) as conn:
+        found = accounts.find_user(conn, address)
+        if found is None:
+            raise NotFound(f"no account for {address}")
+        count = accounts.revoke_credentials(
+            conn, found.account.user_id, now(), kind="token", label=label
+        )
+    if label is not None and not count:
+        raise NotFound(f"{address} has no active token {label}")
+    return count
+
+
+def sign_in(engine: Engine, email: str, password: str) -> Session:
+    """Check a password and open a session; after FREE_ATTEMPTS failures each further attempt
+    on the account waits longer (TooManyAttempts says how long)."""
+    wrong = NotSignedIn("wrong email or password")
+    try:
+        address = email_address(email)
+    except FieldInvalid:
+        raise wrong from None
+    with read_transaction(engine) as conn:
+        found = accounts.find_user(conn, address)
+    if found is None or found.account.disabled:
+        _verify(_DUMMY_HASH, password)
+        raise wrong
+    at = now()
+    wait = login_delay(found.failed_logins)
+    if wait and found.last_failed_at is not None:
+        left = (found.last_failed_at + dt.timedelta(seconds=wait) - at).total_seconds()
+        if left > 0:
+            raise TooManyAttempts(
+                f"too many failed logins for {address}: try again in {int(left) + 1} s",
+                int(left) + 1,
+            )
+    good = _verify(found.password_hash, password)
+    secret = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires = at + dt.timedelta(hours=SESSION_HOURS)
+    with write_transaction(engine) as conn:
+        accounts.record_login(conn, found.account.user_id, failed=not good, at=at)
+        if good:
+            if _HASHER.check_needs_rehash(found.password_hash):
+                accounts.set_password_hash(conn, found.account.user_id, _HASHER.hash(password))
+            accounts.add_credential(
+                conn,
+                secret_hash=secret_hash(secret),
+                kind="session",
+                user_id=found.account.user_id,
+                at=at,
+                expires_at=expires,
+                csrf_token=csrf,
+            )
+    if not good:
+        raise wrong
+    return Session(secret, csrf, found.account, expires)
+
+
+def sign_out(engine: Engine, secret: str) -> None:
+    """End a browser session."""
+    with write_transaction(engine) as conn:
+        found = accounts.find_credential(conn, secret_hash(secret), now())
+        if found is not None:
+            accounts.revoke_credentials(
+                conn, found.account.user_id, now(), secret_hash=secret_hash(secret)
+            )
+
+
+def find_credential(engine: Engine, secret: str) -> Credential | None:
+    """The valid token or session with this secret, or None."""
+    with read_transaction(engine) as conn:
+        return accounts.find_credential(conn, secret_hash(secret), now())
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
