@@ -10,6 +10,7 @@ from rich.table import Table
 
 from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
+from firpath.documents import history_document
 from firpath.domain.errors import FieldInvalid
 from firpath.error_codes import EXIT_ERROR
 
@@ -106,26 +107,7 @@ def history(
 
     items = entry_history(settings(ctx).engine(), entry_id)
     if as_json:
-        print_json(
-            {
-                "cpl_entry_id": entry_id.strip().upper(),
-                "history": [
-                    {
-                        "at": i.at.isoformat(),
-                        "actor": i.actor,
-                        "action": i.action,
-                        "reason": i.reason,
-                        "source": i.source,
-                        "command": i.command,
-                        "changes": [
-                            {"field": c.field, "before": c.before, "after": c.after}
-                            for c in i.changes
-                        ],
-                    }
-                    for i in items
-                ],
-            }
-        )
+        print_json(history_document(entry_id, items))
         return
     table = Table("when (UTC)", "who", "what", "why / from", "changes", show_lines=True)
     for i in items:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from firpath.cli.context import settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
+from firpath.documents import completeness_document
 from firpath.domain.completeness import Completeness, Grouping, Tally
 from firpath.domain.entry import NEW_FIELDS
 from firpath.domain.manufacturer import Manufacturer
@@ -40,48 +41,12 @@ def percent(count: int, entries: int) -> str:
     return f"{round(share)}%"
 
 
-def _share(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def tally_json(tally: Tally) -> dict[str, Any]:
-    """One tally as plain data: counts and shares (0..1, null when there are no entries)."""
-    return {
-        "entries": tally.entries,
-        "complete": tally.complete,
-        "complete_share": _share(tally.complete_share),
-        "provided": {
-            f: {"count": tally.count(f), "share": _share(tally.share(f))} for f in NEW_FIELDS
-        },
-    }
-
-
 def _contact(m: Manufacturer | None) -> str:
     if m is None:
         return "[yellow]not provided[/]"
     parts = [m.contact_name or "", f"<{m.contact_email}>" if m.contact_email else ""]
     text = " ".join(p for p in parts if p)
     return escape(text) if text else "[yellow]not provided[/]"
-
-
-def completeness_json(report: CompletenessReport) -> dict[str, Any]:
-    """The report as `--json` prints it."""
-    done = report.completeness
-    groups: list[dict[str, Any]] = []
-    for group in done.groups:
-        if done.by is Grouping.MANUFACTURER:
-            m = report.manufacturers.get(group.key) or Manufacturer(group.key)
-            head: dict[str, Any] = m.as_dict()
-        else:
-            head = {"device_type": group.key}
-        groups.append(head | tally_json(group.tally))
-    return {
-        "by": done.by.value,
-        "fields": list(NEW_FIELDS),
-        "groups": groups,
-        "total": tally_json(done.total),
-        "out_of_scope_entries": done.out_of_scope,
-    }
 
 
 def _row(tally: Tally) -> list[str]:
@@ -140,7 +105,7 @@ def completeness_command(
 
     report = completeness(settings(ctx).engine(), by)
     if as_json:
-        print_json(completeness_json(report))
+        print_json(completeness_document(report))
         return
     out.print(completeness_table(report))
 

@@ -9,6 +9,7 @@ import typer
 from firpath.cli.context import settings
 from firpath.cli.entry_views import entries_table, entry_panel
 from firpath.cli.output import JsonFlag, handles_errors, out, print_json
+from firpath.documents import entries_document, entry_detail_document
 from firpath.domain import values
 from firpath.domain.completeness import parse_missing_field
 from firpath.domain.values import DeviceType, EntryStatus
@@ -52,7 +53,6 @@ def entries(
     as_json: JsonFlag = False,
 ) -> None:
     """List CPL entries matching every filter given."""
-    from firpath.io.cpl_file import entry_json
     from firpath.services.registry import list_entries
     from firpath.store.entries import EntryFilter
 
@@ -70,8 +70,7 @@ def entries(
     found = list_entries(settings(ctx).engine(), flt, limit + 1)
     shown = found[:limit]
     if as_json:
-        listed = [entry_json(e) | {"missing": list(e.missing_new_fields)} for e in shown]
-        print_json({"entries": listed, "truncated": len(found) > limit})
+        print_json(entries_document(shown, len(found) > limit))
         return
     more = f" (first {limit}; narrow the filters or raise --limit)" if len(found) > limit else ""
     out.print(entries_table(shown, f"{len(shown)} CPL entries{more}"))
@@ -85,18 +84,10 @@ def show(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one entry with its upgrade-from and upgrade-to IDs."""
-    from firpath.io.cpl_file import entry_json
     from firpath.services.registry import show_entry
 
     detail = show_entry(settings(ctx).engine(), entry_id)
     if as_json:
-        document = entry_json(detail.entry)
-        document["upgrade_to"] = detail.upgrade_to
-        document["missing_data"] = list(detail.entry.missing_new_fields)
-        document["missing"] = document["missing_data"]  # the key `entries --json` uses
-        document["manufacturer_contact"] = (
-            detail.manufacturer.as_dict() if detail.manufacturer else None
-        )
-        print_json(document)
+        print_json(entry_detail_document(detail))
         return
     out.print(entry_panel(detail))

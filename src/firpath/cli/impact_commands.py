@@ -3,79 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from firpath.cli.context import settings
 from firpath.cli.output import JsonFlag, err, escape, handles_errors, out, print_json
+from firpath.documents import impact_document
 from firpath.domain.impact import (
     ExposedEntry,
     Exposure,
     ModelImpact,
     PatternMiss,
-    Remediation,
     VulnerabilityQuery,
 )
 from firpath.domain.path_explanation import entry_label
 from firpath.domain.upgrade_graph import PathStatus
 from firpath.error_codes import EXIT_NO_MATCH
-
-if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
-    from firpath.services.impact import ImpactReport
-
-
-def remediation_json(r: Remediation) -> dict[str, Any]:
-    """A remediation as plain data."""
-    return {
-        "status": r.status.value,
-        "target": r.target.cpl_entry_id if r.target else None,
-        "hops": r.hops,
-        "steps": [e.cpl_entry_id for e in r.steps],
-        "missing_data": list(r.missing_data),
-    }
-
-
-def report_json(report: ImpactReport) -> dict[str, Any]:
-    """The whole report as plain data."""
-    return {
-        "query": {
-            "chipset_vendor": report.query.chipset_vendor,
-            "stack_version": report.query.stack_version,
-        },
-        "summary": report.summary,
-        "not_provided": report.not_provided,
-        "no_match": [
-            {"field": m.field, "pattern": m.pattern, "closest": list(m.closest)}
-            for m in report.misses
-        ],
-        "models": [
-            {
-                "device_model": str(m.device_model),
-                "manufacturer_id": m.device_model.manufacturer_id,
-                "model_id": m.device_model.model_id,
-                "hardware_version": m.device_model.hardware_version,
-                "fix_on_cpl": m.fix_on_cpl,
-                "entries": [
-                    {
-                        "cpl_entry_id": x.entry.cpl_entry_id,
-                        "firmware_version": x.entry.firmware_version,
-                        "firmware_version_name": x.entry.firmware_version_name,
-                        "status": x.entry.status.value,
-                        "zigbee_chipset_vendor": x.entry.zigbee_chipset_vendor,
-                        "zigbee_stack_version": x.entry.zigbee_stack_version,
-                        "exposure": x.exposure.value,
-                        "remediation": remediation_json(x.remediation),
-                    }
-                    for x in m.entries
-                ],
-            }
-            for m in report.models
-        ],
-        "fleet": report.fleet_devices,
-    }
-
 
 _FIELD_NAMES = {
     "zigbee_chipset_vendor": "ZigBee chipset vendor",
@@ -165,7 +110,7 @@ def impact(
     query = VulnerabilityQuery(chipset_vendor, stack_version)
     report = assess_impact(settings(ctx).engine(), query, fleet)
     if as_json:
-        print_json(report_json(report))
+        print_json(impact_document(report))
         if report.misses:
             raise typer.Exit(EXIT_NO_MATCH)
         return

@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.markup import escape as escape_markup
 from rich.table import Table
 
+from firpath.documents import error_document
 from firpath.domain.control_chars import json_visible, visible
-from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput
-from firpath.domain.firmware_ref import AmbiguousFirmware
+from firpath.domain.errors import FirpathError, InvalidInput
 from firpath.error_codes import classify
 
 out = Console(highlight=False, soft_wrap=True)
@@ -37,30 +37,6 @@ def print_json(document: Any, *, to_stderr: bool = False) -> None:
     """Machine output on stdout (errors: on stderr)."""
     text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     typer.echo(json_visible(text), err=to_stderr)
-
-
-def error_document(error: FirpathError) -> dict[str, Any]:
-    """An error as `{"error": {"code", "message", "details"}}`; bad input adds `more`: the
-    defects beyond the first MAX_DEFECTS_KEPT, counted as `{"field", "message", "count"}`."""
-    _, _, code = classify(error)
-    details: list[dict[str, object]] = []
-    message = str(error)
-    if isinstance(error, InvalidInput):
-        details = [d.as_dict() for d in error.defects]
-        more = [m.as_dict() for m in error.more]
-        return {"error": {"code": code, "message": message, "details": details, "more": more}}
-    if isinstance(error, FieldInvalid):
-        details = [{"field": error.field, "value": error.value, "message": error.message}]
-    elif isinstance(error, AmbiguousFirmware):
-        details = [
-            {
-                "cpl_entry_id": e.cpl_entry_id,
-                "manufacturer_image_hash": e.manufacturer_image_hash,
-                "status": e.status.value,
-            }
-            for e in error.candidates
-        ]
-    return {"error": {"code": code, "message": message, "details": details}}
 
 
 def render_error(error: FirpathError, as_json: bool) -> int:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from firpath.cli.context import settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
+from firpath.documents import path_document
 from firpath.domain.entry import CplEntry
 from firpath.domain.fleet_plan import LATEST
 from firpath.domain.path_explanation import entry_label
@@ -17,32 +18,6 @@ from firpath.error_codes import exit_code_for_status
 
 if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
     from firpath.services.paths import PathAnswer
-
-
-def step_json(entry: CplEntry) -> dict[str, Any]:
-    """One step as in `path --json`."""
-    return {
-        "cpl_entry_id": entry.cpl_entry_id,
-        "firmware_version": entry.firmware_version,
-        "firmware_version_name": entry.firmware_version_name,
-        "manufacturer_image_hash": entry.manufacturer_image_hash,
-    }
-
-
-def path_json(answer: PathAnswer) -> dict[str, Any]:
-    """The answer as DESIGN section 6 shapes it (plus `reason`)."""
-    r = answer.result
-    return {
-        "status": r.status.value,
-        "from": r.source.cpl_entry_id,
-        "to": r.target.cpl_entry_id if r.target else None,
-        "steps": [step_json(e) for e in r.steps],
-        "missing_data": list(r.missing_data),
-        "reason": answer.reason,
-        "manufacturer_name": r.source.manufacturer_name,
-        "model_name": r.source.model_name,
-        "contact": answer.contact,
-    }
 
 
 def render_path(answer: PathAnswer) -> None:
@@ -110,7 +85,7 @@ def path(
 
     answer = find_path(settings(ctx).engine(), source, target)
     if as_json:
-        print_json(path_json(answer))
+        print_json(path_document(answer))
     else:
         render_path(answer)
     code = exit_code_for_status(answer.result.status.value)

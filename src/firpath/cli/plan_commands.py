@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,6 +11,7 @@ from rich.table import Table
 from firpath.cli.context import settings
 from firpath.cli.output import err, escape, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
+from firpath.documents import fleet_summary_document
 from firpath.domain.fleet_plan import LATEST
 
 if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
@@ -96,6 +96,6 @@ def plan(
             on_stage=on_stage,
         )
     if as_json:
-        print_json(asdict(summary))
+        print_json(fleet_summary_document(summary))
         return
     render_summary(summary, out_file)

@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
+from firpath.documents import entry_document
 from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect, InvalidInput
 from firpath.domain.record import entry_to_record
@@ -83,15 +84,6 @@ def _rows(entries: Iterable[CplEntry]) -> Iterable[list[str]]:
         yield [record[c] for c in CPL_ALL_COLUMNS]
 
 
-def entry_json(entry: CplEntry) -> dict[str, Any]:
-    """One entry as in the JSON export (DESIGN section 5)."""
-    record: dict[str, Any] = {
-        k: (v if v != "" else None) for k, v in entry_to_record(entry).items()
-    }
-    record["upgrade_from"] = entry.upgrade_from.to_json()
-    return record
-
-
 def render_cpl(entries: Sequence[CplEntry], fmt: ExportFormat) -> bytes:
     """The FIR as CSV, XLSX or JSON bytes, entries in the order given."""
     if fmt == "csv":
@@ -101,6 +93,6 @@ def render_cpl(entries: Sequence[CplEntry], fmt: ExportFormat) -> bytes:
     document = {
         "schema": JSON_SCHEMA,
         "entry_count": len(entries),
-        "entries": [entry_json(e) for e in entries],
+        "entries": [entry_document(e, missing=False) for e in entries],
     }
     return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,245 @@
+"""The JSON shapes of entries, paths, plans, impact and errors: the one module that the
+command line's `--json` and the HTTP API both print.
+
+Each function turns a domain object, or a service's result, into plain data (dicts, lists,
+strings, numbers, None) ready for `json.dumps`. Only the domain is imported at run time:
+services' results are named for type checking only, so the command line starts fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from firpath.domain.completeness import Grouping, Tally
+from firpath.domain.entry import NEW_FIELDS, CplEntry
+from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput
+from firpath.domain.firmware_ref import AmbiguousFirmware
+from firpath.domain.impact import Remediation
+from firpath.domain.manufacturer import Manufacturer
+from firpath.domain.record import entry_to_record
+from firpath.error_codes import classify
+
+if TYPE_CHECKING:  # the services load the database layer: not at start-up
+    from firpath.services.backfill import CompletenessReport
+    from firpath.services.fleet_summary import FleetSummary
+    from firpath.services.history import HistoryItem
+    from firpath.services.impact import ImpactReport
+    from firpath.services.paths import PathAnswer
+    from firpath.services.registry import EntryDetail
+
+__all__ = [
+    "completeness_document",
+    "entries_document",
+    "entry_detail_document",
+    "entry_document",
+    "error_document",
+    "fleet_summary_document",
+    "history_document",
+    "impact_document",
+    "path_document",
+    "step_document",
+]
+
+
+# Entries
+
+
+def entry_document(entry: CplEntry, *, missing: bool = True) -> dict[str, Any]:
+    """One entry as in the JSON export (DESIGN section 5), plus `missing` unless told not."""
+    document: dict[str, Any] = {
+        k: (v if v != "" else None) for k, v in entry_to_record(entry).items()
+    }
+    document["upgrade_from"] = entry.upgrade_from.to_json()
+    if missing:
+        document["missing"] = list(entry.missing_new_fields)
+    return document
+
+
+def entries_document(entries: Sequence[CplEntry], truncated: bool) -> dict[str, Any]:
+    """A list of entries as `entries --json` prints it: `{"entries", "truncated"}`."""
+    return {"entries": [entry_document(e) for e in entries], "truncated": truncated}
+
+
+def entry_detail_document(detail: EntryDetail) -> dict[str, Any]:
+    """One entry with its upgrade-to IDs, missing data and manufacturer contact (`show`)."""
+    document = entry_document(detail.entry, missing=False)
+    document["upgrade_to"] = detail.upgrade_to
+    document["missing_data"] = list(detail.entry.missing_new_fields)
+    document["missing"] = list(detail.entry.missing_new_fields)  # the key of a listed entry
+    document["manufacturer_contact"] = (
+        detail.manufacturer.as_dict() if detail.manufacturer else None
+    )
+    return document
+
+
+def history_document(entry_id: str, items: Sequence[HistoryItem]) -> dict[str, Any]:
+    """Every change of one entry, newest first, under its CPL Entry ID (upper case)."""
+    return {
+        "cpl_entry_id": entry_id.strip().upper(),
+        "history": [
+            {
+                "at": i.at.isoformat(),
+                "actor": i.actor,
+                "action": i.action,
+                "reason": i.reason,
+                "source": i.source,
+                "command": i.command,
+                "changes": [
+                    {"field": c.field, "before": c.before, "after": c.after} for c in i.changes
+                ],
+            }
+            for i in items
+        ],
+    }
+
+
+# Paths and plans
+
+
+def step_document(entry: CplEntry) -> dict[str, Any]:
+    """One step of a path: its CPL Entry ID, firmware version, name and image hash."""
+    return {
+        "cpl_entry_id": entry.cpl_entry_id,
+        "firmware_version": entry.firmware_version,
+        "firmware_version_name": entry.firmware_version_name,
+        "manufacturer_image_hash": entry.manufacturer_image_hash,
+    }
+
+
+def path_document(answer: PathAnswer) -> dict[str, Any]:
+    """A path answer as DESIGN section 6 shapes it (plus `reason`, names and `contact`)."""
+    r = answer.result
+    return {
+        "status": r.status.value,
+        "from": r.source.cpl_entry_id,
+        "to": r.target.cpl_entry_id if r.target else None,
+        "steps": [step_document(e) for e in r.steps],
+        "missing_data": list(r.missing_data),
+        "reason": answer.reason,
+        "manufacturer_name": r.source.manufacturer_name,
+        "model_name": r.source.model_name,
+        "contact": answer.contact,
+    }
+
+
+def fleet_summary_document(summary: FleetSummary) -> dict[str, Any]:
+    """What a fleet plan found, every field of the summary as plain data."""
+    return asdict(summary)
+
+
+# Impact and back-fill
+
+
+def _remediation(r: Remediation) -> dict[str, Any]:
+    return {
+        "status": r.status.value,
+        "target": r.target.cpl_entry_id if r.target else None,
+        "hops": r.hops,
+        "steps": [e.cpl_entry_id for e in r.steps],
+        "missing_data": list(r.missing_data),
+    }
+
+
+def impact_document(report: ImpactReport) -> dict[str, Any]:
+    """An impact report: query, summary, misses, exposed entries by model, fleet counts."""
+    return {
+        "query": {
+            "chipset_vendor": report.query.chipset_vendor,
+            "stack_version": report.query.stack_version,
+        },
+        "summary": report.summary,
+        "not_provided": report.not_provided,
+        "no_match": [
+            {"field": m.field, "pattern": m.pattern, "closest": list(m.closest)}
+            for m in report.misses
+        ],
+        "models": [
+            {
+                "device_model": str(m.device_model),
+                "manufacturer_id": m.device_model.manufacturer_id,
+                "model_id": m.device_model.model_id,
+                "hardware_version": m.device_model.hardware_version,
+                "fix_on_cpl": m.fix_on_cpl,
+                "entries": [
+                    {
+                        "cpl_entry_id": x.entry.cpl_entry_id,
+                        "firmware_version": x.entry.firmware_version,
+                        "firmware_version_name": x.entry.firmware_version_name,
+                        "status": x.entry.status.value,
+                        "zigbee_chipset_vendor": x.entry.zigbee_chipset_vendor,
+                        "zigbee_stack_version": x.entry.zigbee_stack_version,
+                        "exposure": x.exposure.value,
+                        "remediation": _remediation(x.remediation),
+                    }
+                    for x in m.entries
+                ],
+            }
+            for m in report.models
+        ],
+        "fleet": report.fleet_devices,
+    }
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _tally(tally: Tally) -> dict[str, Any]:
+    """Counts and shares (0..1, null when there are no entries)."""
+    return {
+        "entries": tally.entries,
+        "complete": tally.complete,
+        "complete_share": _share(tally.complete_share),
+        "provided": {
+            f: {"count": tally.count(f), "share": _share(tally.share(f))} for f in NEW_FIELDS
+        },
+    }
+
+
+def completeness_document(report: CompletenessReport) -> dict[str, Any]:
+    """Back-fill progress: a tally per manufacturer (with contact) or device type, and all."""
+    done = report.completeness
+    groups: list[dict[str, Any]] = []
+    for group in done.groups:
+        if done.by is Grouping.MANUFACTURER:
+            m = report.manufacturers.get(group.key) or Manufacturer(group.key)
+            head: dict[str, Any] = m.as_dict()
+        else:
+            head = {"device_type": group.key}
+        groups.append(head | _tally(group.tally))
+    return {
+        "by": done.by.value,
+        "fields": list(NEW_FIELDS),
+        "groups": groups,
+        "total": _tally(done.total),
+        "out_of_scope_entries": done.out_of_scope,
+    }
+
+
+# Errors
+
+
+def error_document(error: FirpathError) -> dict[str, Any]:
+    """An error as `{"error": {"code", "message", "details"}}`, bad input adding `more`."""
+    # `more`: the defects beyond the first MAX_DEFECTS_KEPT, as `{"field", "message", "count"}`
+    _, _, code = classify(error)
+    details: list[dict[str, object]] = []
+    message = str(error)
+    if isinstance(error, InvalidInput):
+        details = [d.as_dict() for d in error.defects]
+        more = [m.as_dict() for m in error.more]
+        return {"error": {"code": code, "message": message, "details": details, "more": more}}
+    if isinstance(error, FieldInvalid):
+        details = [{"field": error.field, "value": error.value, "message": error.message}]
+    elif isinstance(error, AmbiguousFirmware):
+        details = [
+            {
+                "cpl_entry_id": e.cpl_entry_id,
+                "manufacturer_image_hash": e.manufacturer_image_hash,
+                "status": e.status.value,
+            }
+            for e in error.candidates
+        ]
+    return {"error": {"code": code, "message": message, "details": details}}
