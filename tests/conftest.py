@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
 from firpath.store.engine import open_engine
+from tests.api_harness import DemoRegistry, demo_registry, in_process
 from tests.postgres_server import PostgresServer, start_postgres
 
 _counter = itertools.count()
@@ -64,3 +66,16 @@ def engine(database_url: str) -> Iterator[Engine]:
         yield eng
     finally:
         eng.dispose()
+
+
+@pytest.fixture
+def demo(engine: Engine, database_url: str) -> DemoRegistry:
+    """The demo CPL with one account and bearer token per role (SQLite and PostgreSQL)."""
+    return demo_registry(engine, database_url)
+
+
+@pytest.fixture
+def api(demo: DemoRegistry) -> Iterator[TestClient]:
+    """The API over the demo registry, called in process."""
+    with in_process(demo) as client:
+        yield client
