@@ -8,9 +8,9 @@ services' results are named for type checking only, so the command line starts f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from firpath.domain.completeness import Grouping, Tally
 from firpath.domain.entry import NEW_FIELDS, CplEntry
@@ -18,7 +18,11 @@ from firpath.domain.errors import FieldInvalid, FirpathError, InvalidInput
 from firpath.domain.firmware_ref import AmbiguousFirmware
 from firpath.domain.impact import Remediation
 from firpath.domain.manufacturer import Manufacturer
+from firpath.domain.path_explanation import entry_label
 from firpath.domain.record import entry_to_record
+from firpath.domain.upgrade_from import UpgradeFrom, UpgradeFromKind
+from firpath.domain.upgrade_graph import ModelGraph
+from firpath.domain.values import entry_id_order
 from firpath.error_codes import classify
 
 if TYPE_CHECKING:  # the services load the database layer: not at start-up
@@ -35,7 +39,9 @@ __all__ = [
     "entry_detail_document",
     "entry_document",
     "error_document",
+    "fleet_counts_document",
     "fleet_summary_document",
+    "graph_document",
     "history_document",
     "impact_document",
     "path_document",
@@ -127,6 +133,113 @@ def path_document(answer: PathAnswer) -> dict[str, Any]:
 def fleet_summary_document(summary: FleetSummary) -> dict[str, Any]:
     """What a fleet plan found, every field of the summary as plain data."""
     return asdict(summary)
+
+
+FLEET_COUNTS: Final = (
+    "devices",
+    "mode",
+    "target",
+    "distinct_firmware",
+    "by_status",
+    "other_model_devices",
+    "explained",
+    "blank_rows",
+    "empty_device_ids",
+    "duplicate_device_ids",
+)
+
+
+def fleet_counts_document(summary: FleetSummary) -> dict[str, Any]:
+    """The counts of a fleet summary (no sentences, no device ids): small enough for a header."""
+    whole = fleet_summary_document(summary)
+    return {k: whole[k] for k in FLEET_COUNTS}
+
+
+# The upgrade graph, shaped as a Cincinnati update graph
+
+NOT_PROVIDED: Final = "not provided"
+REMOVED_RISK: Final = "RemovedFromCPL"
+
+
+def _upgrade_from_text(upgrade_from: UpgradeFrom) -> str:
+    """`not provided`, `N/A`, or the IDs joined by `;` (as in the CPL file)."""
+    if upgrade_from.kind is UpgradeFromKind.UNKNOWN:
+        return NOT_PROVIDED
+    return upgrade_from.to_text()
+
+
+def _node(entry: CplEntry) -> dict[str, Any]:
+    """A Cincinnati node: version (hex), payload (image hash), metadata (all strings)."""
+    return {
+        "version": entry.firmware_version,
+        "payload": entry.manufacturer_image_hash,
+        "metadata": {
+            "cpl_entry_id": entry.cpl_entry_id,
+            "firmware_version": entry.firmware_version,
+            "firmware_version_name": entry.firmware_version_name or "",
+            "status": entry.status.value,
+            "upgrade_from": _upgrade_from_text(entry.upgrade_from),
+            "device_type": entry.device_type.value,
+            "release_date": entry.release_date.isoformat() if entry.release_date else "",
+            "release_notes": entry.release_notes or "",
+        },
+    }
+
+
+def graph_document(graph: ModelGraph, history_url: Callable[[str], str]) -> dict[str, Any]:
+    """A device model's upgrade graph shaped as a Cincinnati update graph.
+
+    `nodes`: every entry of the model (removed ones too: a meter may run one), ordered by
+    firmware version, then CPL Entry ID. `version` is the firmware version in hex; two builds
+    of one version (twins) share it, so a client tells nodes apart by `payload` (the image
+    hash) or `metadata.cpl_entry_id`, and follows edges by node index, never by version.
+    `edges`: `[from, to]` indices, A -> B when A is in B's *upgrade from* and B is active.
+    An edge into a removed entry is never taken: it is under `conditionalEdges`, one group per
+    removed entry, with the risk saying so (`url`: `history_url(ID)`, its audit trail) and
+    each edge's index pair. Metadata values are strings, as in Cincinnati.
+    """
+    ordered = sorted(
+        graph.entries.values(), key=lambda e: (e.firmware_number, entry_id_order(e.cpl_entry_id))
+    )
+    index = {e.cpl_entry_id: i for i, e in enumerate(ordered)}
+    edges: list[list[int]] = []
+    conditional: list[dict[str, Any]] = []
+    for target in ordered:
+        into = [
+            [index[p], index[target.cpl_entry_id]] for p in graph.predecessors[target.cpl_entry_id]
+        ]
+        if not into:
+            continue
+        if target.is_active:
+            edges.extend(into)
+            continue
+        conditional.append(
+            {
+                "edges": [
+                    {
+                        "from": ordered[i].firmware_version,
+                        "to": target.firmware_version,
+                        "index": [i, j],
+                    }
+                    for i, j in sorted(into)
+                ],
+                "risks": [
+                    {
+                        "url": history_url(target.cpl_entry_id),
+                        "name": REMOVED_RISK,
+                        "message": f"CPL entry {entry_label(target)} was removed from the CPL: "
+                        "it is never installed, so no meter is upgraded to it (its history "
+                        "says why)",
+                        "matchingRules": [{"type": "Always"}],
+                    }
+                ],
+            }
+        )
+    return {
+        "nodes": [_node(e) for e in ordered],
+        "edges": sorted(edges),
+        "conditionalEdges": conditional,
+    }
 
 
 # Impact and back-fill

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from firpath.api.auth import Caller, allowed
-from firpath.documents import impact_document, path_document
+from firpath.documents import graph_document, impact_document, path_document
+from firpath.domain import values
 from firpath.domain.account import Permission
+from firpath.domain.entry import DeviceModel
 from firpath.domain.fleet_plan import LATEST
 from firpath.error_codes import exit_code_for_status
 
 router = APIRouter(tags=["paths"])
 Planner = Annotated[Caller, Depends(allowed(Permission.PLAN, "plan upgrade paths"))]
+Reader = Annotated[Caller, Depends(allowed(Permission.READ, "read the FIR"))]
 Analyst = Annotated[Caller, Depends(allowed(Permission.IMPACT, "run impact queries"))]
 
 _FROM_HELP = "CPL Entry ID, or MFR/MODEL/HW@VERSION (name or hex), #HASHPREFIX for twin builds"
@@ -35,6 +39,51 @@ async def find_path(
     document = path_document(answer)
     document["exit_code"] = exit_code_for_status(answer.result.status.value)
     return JSONResponse(document)
+
+
+_GRAPH_HELP = """A device model's upgrade graph in the shape of a Cincinnati update graph
+(OpenShift's): `{"nodes": [{"version", "payload", "metadata"}], "edges": [[from, to]],
+"conditionalEdges": [...]}`.
+
+- **nodes**: every entry of the model, removed ones too, ordered by firmware version, then CPL
+  Entry ID. `version` is the firmware version in hex (`01020A03`), `payload` the manufacturer
+  image hash, `metadata` (all values strings): `cpl_entry_id`, `firmware_version`,
+  `firmware_version_name`, `status` (active/removed), `upgrade_from` (`not provided`, `N/A`,
+  or CPL Entry IDs joined by `;`), `device_type`, `release_date`, `release_notes` (empty when
+  not given).
+- **Twin builds** (one firmware version, two image hashes) share `version`: tell them apart by
+  `payload` or `metadata.cpl_entry_id`, and follow edges by node index, never by version.
+- **edges**: `[from, to]` node indices, one per known *upgrade from* into an active entry.
+  Unknown *upgrade from* (`not provided`) gives no edge.
+- **conditionalEdges**: edges into a removed entry, which is never installed: one group per
+  removed entry, each edge `{"from", "to", "index": [from, to]}`, with the risk
+  `RemovedFromCPL` (`url`: the entry's history, which says why).
+"""
+
+
+@router.get(
+    "/graph", summary="A device model's upgrade graph (Cincinnati-shaped)", description=_GRAPH_HELP
+)
+def graph(
+    request: Request,
+    caller: Reader,
+    manufacturer_id: Annotated[str, Query(max_length=64, description="4 hex digits")],
+    model_id: Annotated[str, Query(max_length=64, description="4 hex digits")],
+    hardware_version: Annotated[str, Query(max_length=64, description="4 hex digits")],
+) -> dict[str, Any]:
+    # answered from the worker's catalogue at the revision read for this request
+    from firpath.services.paths import model_graph_in
+
+    model = DeviceModel(
+        values.manufacturer_id(manufacturer_id),
+        values.model_id(model_id),
+        values.hardware_version(hardware_version),
+    )
+    found = model_graph_in(caller.warm.catalogue(caller.state), model)
+    api_root = str(request.url.replace(query="")).removesuffix("/graph")  # .../api/v1
+    return graph_document(
+        found, lambda entry_id: f"{api_root}/entries/{quote(entry_id, safe='')}/history"
+    )
 
 
 @router.get("/impact", summary="Entries and device models exposed to a ZigBee flaw")

@@ -40,6 +40,10 @@ class Catalogue:
         """Every entry of one device model."""
         return list(self._by_model.get(model, ()))
 
+    def device_models(self) -> list[DeviceModel]:
+        """Every device model with an entry, in id order."""
+        return sorted(self._by_model)
+
     def manufacturer(self, manufacturer_id: str) -> Manufacturer | None:
         """The manufacturer's name and contact details."""
         return self._manufacturers.get(manufacturer_id)

@@ -9,6 +9,7 @@ from typing import Final, Protocol
 
 from sqlalchemy import Connection, Engine
 
+from firpath.domain.catalogue import Catalogue
 from firpath.domain.entry import CplEntry, DeviceModel
 from firpath.domain.errors import NotFound
 from firpath.domain.firmware_ref import (
@@ -129,6 +130,27 @@ def _answer(start: CplEntry, goal: CplEntry | None, graph: ModelGraph) -> PathAn
         return PathAnswer(result, explain(result, None))
     result = graph.plan_path(start.cpl_entry_id, goal.cpl_entry_id)
     return PathAnswer(result, explain(result, graph))
+
+
+MODELS_NAMED: Final = 10  # device models a "not on the CPL" message names
+
+
+def model_graph_in(catalogue: Catalogue, model: DeviceModel) -> ModelGraph:
+    """The upgrade graph of one device model; NotFound naming it (and the manufacturer's
+    device models that are on the CPL) when it has no entry."""
+    if catalogue.model_entries(model):  # asked first: no empty graph is kept for a stranger
+        return catalogue.graph(model)
+    same_maker = [str(m) for m in catalogue.device_models() if m[0] == model.manufacturer_id]
+    if not same_maker:
+        hint = f"no device model of manufacturer {model.manufacturer_id} is on the CPL"
+    else:
+        more = len(same_maker) - MODELS_NAMED
+        hint = (
+            f"manufacturer {model.manufacturer_id}'s device models on the CPL are "
+            + ", ".join(same_maker[:MODELS_NAMED])
+            + (f" and {more} more" if more > 0 else "")
+        )
+    raise NotFound(f"device model {model} has no entry on the CPL; {hint}")
 
 
 _MODEL_LIKE: Final = re.compile(r"[0-9A-F]{4}/[0-9A-F]{4}/[0-9A-F]{4}")
