@@ -7,15 +7,16 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from firpath import __version__
-from firpath.api import entries, paths, session
+from firpath.api import entries, fleet_plans, paths, session
 from firpath.api.errors import install_error_handlers
+from firpath.io.uploads import DEFAULT_LIMIT_MB, MB
 from firpath.services.warm_registry import WarmRegistry
 
 API_PREFIX = "/api/v1"
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The web application over one database."""
+def create_app(engine: Engine, *, upload_limit_mb: int = DEFAULT_LIMIT_MB) -> FastAPI:
+    """The web application over one database, accepting uploads up to `upload_limit_mb`."""
     app = FastAPI(
         title="firpath — Firmware Information Repository",
         version=__version__,
@@ -26,8 +27,9 @@ def create_app(engine: Engine) -> FastAPI:
         "endpoint but /healthz needs `Authorization: Bearer TOKEN` or a session cookie.",
     )
     app.state.warm = WarmRegistry(engine)
+    app.state.upload_limit = upload_limit_mb * MB
     install_error_handlers(app)
-    for router in (entries.router, paths.router, session.router):
+    for router in (entries.router, paths.router, fleet_plans.router, session.router):
         app.include_router(router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["health"], summary="The server answers (no sign-in)")

@@ -7,10 +7,25 @@ import os
 from fastapi import FastAPI
 
 from firpath.api.app import create_app
+from firpath.domain.errors import FieldInvalid
+from firpath.io.uploads import DEFAULT_LIMIT_MB
 from firpath.store.engine import open_engine
+
+UPLOAD_LIMIT_VARIABLE = "FIRPATH_UPLOAD_LIMIT_MB"
+
+
+def upload_limit_mb(text: str | None) -> int:
+    """The upload limit in MB from its environment variable's text (unset: the default)."""
+    if text is None or not text.strip():
+        return DEFAULT_LIMIT_MB
+    if not text.strip().isdigit() or int(text) < 1:
+        raise FieldInvalid(UPLOAD_LIMIT_VARIABLE, text, "must be a whole number of MB, 1 or more")
+    return int(text)
 
 
 def app_from_environment() -> FastAPI:
-    """The app over FIRPATH_DATABASE_URL (what `firpath serve` sets for its workers)."""
+    """The app over FIRPATH_DATABASE_URL, accepting uploads up to FIRPATH_UPLOAD_LIMIT_MB
+    (what `firpath serve` sets for its workers)."""
     engine = open_engine(os.environ.get("FIRPATH_DATABASE_URL"))
-    return create_app(engine)
+    limit = upload_limit_mb(os.environ.get(UPLOAD_LIMIT_VARIABLE))
+    return create_app(engine, upload_limit_mb=limit)

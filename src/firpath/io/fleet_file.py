@@ -43,6 +43,7 @@ PLAN_COLUMNS: Final = (
 )
 SUFFIXES: Final = (".csv", ".parquet")
 FLEET_SUFFIXES: Final = (".csv", ".tsv", ".parquet", ".xlsx")
+FLEET_TEXT_SUFFIXES: Final = (".csv", ".tsv")  # text fleets; the others are told by content
 _NEEDED: Final = (
     "a fleet needs device_id and either cpl_entry_id or manufacturer_id, model_id, "
     "hardware_version, firmware_version (or firmware_version_name)"

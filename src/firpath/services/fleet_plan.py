@@ -15,6 +15,7 @@ from firpath.domain.firmware_lookup import FirmwareIndex
 from firpath.domain.fleet_plan import LATEST, DevicePlan, DeviceStatus, FleetPlanner
 from firpath.domain.plan_explanation import PlanExplainer, PlanExplanation
 from firpath.io.fleet_file import Fleet, check_plan_path, read_fleet, write_plan
+from firpath.io.uploads import Upload
 from firpath.services.fleet_device_ids import count_device_ids
 from firpath.services.fleet_firmware import (
     DistinctFirmware,
@@ -27,7 +28,7 @@ from firpath.services.progress import Stage, no_stages
 from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries, manufacturers
 
-__all__ = ["STAGES", "FleetSummary", "ModelTally", "NextStep", "plan_fleet"]
+__all__ = ["STAGES", "FleetSummary", "ModelTally", "NextStep", "plan_fleet", "plan_uploaded_fleet"]
 
 STAGES: Final = ("reading fleet", "loading the CPL", "planning and joining", "writing plan")
 STATUS_TYPE: Final = pl.Enum([s.value for s in DeviceStatus])
@@ -126,6 +127,22 @@ def plan_fleet(
         explained=explain,
         rows=rows,
     )
+
+
+def plan_uploaded_fleet(
+    engine: Engine,
+    upload: Upload,
+    plan_format: str,
+    *,
+    target: str = LATEST,
+    explain: bool = False,
+) -> tuple[FleetSummary, Path]:
+    """`plan_fleet` of an uploaded fleet file: the plan file (`FLEET-plan.csv` or `.parquet`)
+    is written next to it, to go with it, and errors name the upload, not where it is kept."""
+    out = upload.output(f"{upload.path.stem}-plan.{plan_format}")
+    with upload.naming_errors():
+        summary = plan_fleet(engine, upload.path, out, target=target, explain=explain)
+    return summary, out
 
 
 def _join_plans(
