@@ -18,10 +18,8 @@ from firpath.documents import (
 )
 from firpath.domain import values
 from firpath.domain.account import Permission
-from firpath.domain.band import ZigbeeBand
-from firpath.domain.completeness import Grouping, parse_missing_field
+from firpath.domain.completeness import Grouping
 from firpath.domain.errors import FieldInvalid, PreconditionRequired
-from firpath.domain.values import DeviceType, EntryStatus
 
 router = APIRouter(tags=["entries"])
 Reader = Annotated[Caller, Depends(allowed(Permission.READ, "read the FIR"))]
@@ -53,15 +51,6 @@ def revision_of(if_match: str | None, entry_id: str) -> int:
     return int(digits)
 
 
-def _band_code(value: str) -> str:
-    try:
-        return ZigbeeBand(value.strip().upper()).value
-    except ValueError:
-        raise FieldInvalid(
-            "band", value, "must be a band code: " + ", ".join(b.value for b in ZigbeeBand)
-        ) from None
-
-
 @router.get("/entries", summary="CPL entries matching every filter, a page at a time")
 def list_entries(
     caller: Reader,
@@ -80,20 +69,19 @@ def list_entries(
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
-    from firpath.services.registry import browse_entries
-    from firpath.store.entries import EntryFilter
+    from firpath.services.registry import browse_entries, entry_filter
 
-    flt = EntryFilter(
-        device_type=DeviceType.parse(device_type).value if device_type else None,
-        manufacturer_id=values.manufacturer_id(manufacturer_id) if manufacturer_id else None,
-        model_id=values.model_id(model_id) if model_id else None,
-        hardware_version=values.hardware_version(hardware_version) if hardware_version else None,
-        status=EntryStatus.parse(status).value if status else None,
-        text=q.strip() if q and q.strip() else None,
-        missing=parse_missing_field(missing) if missing else None,
-        chipset_vendor=chipset_vendor.strip() or None if chipset_vendor else None,
-        stack_version=stack_version.strip() or None if stack_version else None,
-        band=_band_code(band) if band else None,
+    flt = entry_filter(
+        device_type=device_type,
+        manufacturer_id=manufacturer_id,
+        model_id=model_id,
+        hardware_version=hardware_version,
+        status=status,
+        text=q,
+        missing=missing,
+        chipset_vendor=chipset_vendor,
+        stack_version=stack_version,
+        band=band,
     )
     found = browse_entries(caller.warm.engine, flt, page, per_page)
     return {

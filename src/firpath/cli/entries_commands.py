@@ -10,9 +10,6 @@ from firpath.cli.context import settings
 from firpath.cli.entry_views import entries_table, entry_panel
 from firpath.cli.output import JsonFlag, handles_errors, out, print_json
 from firpath.documents import entries_document, entry_detail_document
-from firpath.domain import values
-from firpath.domain.completeness import parse_missing_field
-from firpath.domain.values import DeviceType, EntryStatus
 
 if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
     pass
@@ -53,19 +50,18 @@ def entries(
     as_json: JsonFlag = False,
 ) -> None:
     """List CPL entries matching every filter given."""
-    from firpath.services.registry import list_entries
-    from firpath.store.entries import EntryFilter
+    from firpath.services.registry import entry_filter, list_entries
 
     if ctx.invoked_subcommand is not None:
         return
-    flt = EntryFilter(
-        device_type=DeviceType.parse(device_type).value if device_type else None,
-        manufacturer_id=values.manufacturer_id(manufacturer_id) if manufacturer_id else None,
-        model_id=values.model_id(model_id) if model_id else None,
-        hardware_version=values.hardware_version(hardware_version) if hardware_version else None,
-        status=EntryStatus.parse(status).value if status else None,
-        text=text.strip() if text else None,
-        missing=parse_missing_field(missing) if missing is not None else None,
+    flt = entry_filter(
+        device_type=device_type,
+        manufacturer_id=manufacturer_id,
+        model_id=model_id,
+        hardware_version=hardware_version,
+        status=status,
+        text=text,
+        missing=missing,
     )
     found = list_entries(settings(ctx).engine(), flt, limit + 1)
     shown = found[:limit]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from firpath.domain import values
+from firpath.domain.band import ZigbeeBand
+from firpath.domain.completeness import parse_missing_field
 from firpath.domain.entry import CplEntry
-from firpath.domain.errors import NotFound
+from firpath.domain.errors import FieldInvalid, NotFound
 from firpath.domain.manufacturer import Manufacturer
-from firpath.domain.values import cpl_entry_id, entry_id_order
+from firpath.domain.values import DeviceType, EntryStatus, cpl_entry_id, entry_id_order
 from firpath.io.cpl_file import ExportFormat, render_cpl
 from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries, manufacturers
@@ -34,6 +38,64 @@ class EntryPage:
     total: int
     page: int
     per_page: int
+
+
+def _band_code(value: str) -> str:
+    try:
+        return ZigbeeBand(value.strip().upper()).value
+    except ValueError:
+        raise FieldInvalid(
+            "band", value, "must be a band code: " + ", ".join(b.value for b in ZigbeeBand)
+        ) from None
+
+
+def entry_filter(
+    *,
+    device_type: str | None = None,
+    manufacturer_id: str | None = None,
+    model_id: str | None = None,
+    hardware_version: str | None = None,
+    status: str | None = None,
+    text: str | None = None,
+    missing: str | None = None,
+    chipset_vendor: str | None = None,
+    stack_version: str | None = None,
+    band: str | None = None,
+) -> EntryFilter:
+    """The filter that command-line options or API query parameters name, each value checked
+    and normalised (None or blank: any)."""
+    given = {
+        k: v.strip() if v is not None and v.strip() else None
+        for k, v in {
+            "device_type": device_type,
+            "manufacturer_id": manufacturer_id,
+            "model_id": model_id,
+            "hardware_version": hardware_version,
+            "status": status,
+            "text": text,
+            "missing": missing,
+            "chipset_vendor": chipset_vendor,
+            "stack_version": stack_version,
+            "band": band,
+        }.items()
+    }
+
+    def checked(name: str, check: Callable[[str], str]) -> str | None:
+        value = given[name]
+        return None if value is None else check(value)
+
+    return EntryFilter(
+        device_type=checked("device_type", lambda v: DeviceType.parse(v).value),
+        manufacturer_id=checked("manufacturer_id", values.manufacturer_id),
+        model_id=checked("model_id", values.model_id),
+        hardware_version=checked("hardware_version", values.hardware_version),
+        status=checked("status", lambda v: EntryStatus.parse(v).value),
+        text=given["text"],
+        missing=checked("missing", parse_missing_field),
+        chipset_vendor=given["chipset_vendor"],
+        stack_version=given["stack_version"],
+        band=checked("band", _band_code),
+    )
 
 
 def export_cpl(engine: Engine, fmt: ExportFormat) -> bytes:
