@@ -21,6 +21,7 @@ from firpath.services.fleet_plan import plan_fleet
 from tests.api_harness import DemoRegistry
 
 PLANS = "/api/v1/fleet-plans"
+URLENCODED = "application/x-www-form-urlencoded"
 # demo entries: 10039 has a long path to its model's latest, 10001 a short one
 FLEET = "device_id,cpl_entry_id\r\nm-1,10039\r\nm-2,10001\r\n,\r\nm-3,not-on-the-cpl\r\n"
 
@@ -174,7 +175,11 @@ def test_an_xlsx_fleet_is_read_from_its_first_sheet(api: TestClient, demo: DemoR
             "has no boundary",
         ),
         ({"json": {"device_id": "m-1"}}, 415, "cannot be sent as application/json"),
-        ({"data": {"file": "m-1,10039"}}, 415, "application/x-www-form-urlencoded"),
+        (  # curl --data-binary @fleet.csv without a Content-Type: read as the fleet file
+            {"content": b"m-1,10039\n", "headers": {"Content-Type": URLENCODED}},
+            422,
+            "required column is missing",
+        ),
         (
             {"content": FLEET.encode(), "params": {"target": "no-such-entry"}},
             404,
@@ -193,7 +198,7 @@ def test_an_xlsx_fleet_is_read_from_its_first_sheet(api: TestClient, demo: DemoR
         "no file",
         "no boundary",
         "json body",
-        "url-encoded form",
+        "curl's default media type",
         "unknown target",
         "unknown plan format",
     ],

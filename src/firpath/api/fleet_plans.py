@@ -18,7 +18,7 @@ from firpath.api.uploads import FILE_FIELD, receive_file
 from firpath.documents import fleet_counts_document, fleet_summary_document
 from firpath.domain.account import Permission
 from firpath.domain.fleet_plan import LATEST
-from firpath.io.uploads import Upload
+from firpath.io.uploads import DEFAULT_LIMIT_MB, Upload
 
 router = APIRouter(tags=["paths"])
 Planner = Annotated[Caller, Depends(allowed(Permission.PLAN, "plan fleets"))]
@@ -34,12 +34,13 @@ row per fleet row, in order (blank rows skipped).
 
 **Sending the fleet**: either the file itself as the request body (`Content-Type: text/csv`,
 `application/vnd.apache.parquet`, or the .xlsx type; a `Content-Disposition` header may name
-it), or the `{FILE_FIELD}` field of a `multipart/form-data` form. Its format is told from its
-content (Parquet and XLSX by their signatures, else CSV text: UTF-8 or UTF-16, comma,
-semicolon or tab), never from a name or media type. The fleet is streamed to disk and may be
-at most the server's upload limit (`firpath serve --upload-limit-mb`, 2048 MB unless set):
-413 past it. A fleet file that cannot be planned is 422 with the rows and columns at fault,
-as `firpath plan` reports them.
+it; `curl --data-binary @fleet.csv` works as it is), or the `{FILE_FIELD}` field of a
+`multipart/form-data` form (`curl -F file=@fleet.csv`). Its format is told from its content
+(Parquet and XLSX by their signatures, else CSV text: UTF-8 or UTF-16, comma, semicolon or
+tab, as Excel saves it), never from a name or media type. The fleet is streamed to disk and
+may be at most the server's upload limit (`firpath serve --upload-limit-mb`,
+{DEFAULT_LIMIT_MB} MB unless set): 413 past it. A fleet file that cannot be planned is 422
+with the rows and columns at fault, as `firpath plan` reports them.
 
 **The answer**, chosen by `Accept`:
 - `Accept: application/json`: the plan's summary, the document `firpath plan --json` prints
@@ -63,7 +64,7 @@ _REQUEST_BODY: Final = {
                 "properties": {FILE_FIELD: {"type": "string", "format": "binary"}},
             }
         },
-        "text/csv": _BINARY,
+        "text/csv": _BINARY | {"example": "device_id,cpl_entry_id\nMTR-0001,10039\n"},
         "application/vnd.apache.parquet": _BINARY,
         _XLSX: _BINARY,
     },
@@ -73,7 +74,7 @@ _RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     200: {
         "description": "The plan file, or with `Accept: application/json` its summary",
         "content": {
-            "text/csv": _BINARY,
+            "text/csv": _BINARY | {"example": "device_id,cpl_entry_id\nMTR-0001,10039\n"},
             "application/vnd.apache.parquet": _BINARY,
             "application/json": {"schema": {"type": "object"}},
         },
@@ -84,8 +85,9 @@ _RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
             }
         },
     },
+    404: {"description": "the target CPL Entry ID is not on the CPL"},
     413: {"description": "the fleet file is larger than the server's upload limit"},
-    415: {"description": "a body that is not a fleet file (JSON, a URL-encoded form)"},
+    415: {"description": "a body of a media type no fleet file has (JSON, an image, ...)"},
     422: {"description": "a fleet file that cannot be planned, or a bad parameter"},
 }
 

@@ -61,15 +61,25 @@ _GRAPH_HELP = """A device model's upgrade graph in the shape of a Cincinnati upd
 """
 
 
+def _hex4() -> Any:
+    # the pattern is told to clients; the check is the domain's, whose message says what is wrong
+    return Query(
+        max_length=64, description="4 hex digits", json_schema_extra={"pattern": "^[0-9A-Fa-f]{4}$"}
+    )
+
+
 @router.get(
-    "/graph", summary="A device model's upgrade graph (Cincinnati-shaped)", description=_GRAPH_HELP
+    "/graph",
+    summary="A device model's upgrade graph (Cincinnati-shaped)",
+    description=_GRAPH_HELP,
+    responses={404: {"description": "the device model has no entry on the CPL"}},
 )
 def graph(
     request: Request,
     caller: Reader,
-    manufacturer_id: Annotated[str, Query(max_length=64, description="4 hex digits")],
-    model_id: Annotated[str, Query(max_length=64, description="4 hex digits")],
-    hardware_version: Annotated[str, Query(max_length=64, description="4 hex digits")],
+    manufacturer_id: Annotated[str, _hex4()],
+    model_id: Annotated[str, _hex4()],
+    hardware_version: Annotated[str, _hex4()],
 ) -> dict[str, Any]:
     # answered from the worker's catalogue at the revision read for this request
     from firpath.services.paths import model_graph_in

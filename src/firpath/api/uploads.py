@@ -28,6 +28,7 @@ RAW_TYPES: Final = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.ms-excel",  # what some browsers call a .csv file
     "application/octet-stream",
+    "application/x-www-form-urlencoded",  # what `curl --data-binary @FILE` says unless told
 )
 _WRITE_BYTES: Final = 1 << 20  # written to disk (in a worker thread) a megabyte at a time
 _FORM_BYTES: Final = 64 << 10  # a form's headers and fields besides the file, at most
