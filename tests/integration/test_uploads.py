@@ -102,3 +102,21 @@ def test_errors_raised_while_reading_name_the_upload_not_its_folder() -> None:
     with upload, pytest.raises(UnreadableFile) as raised, upload.naming_errors():
         raise UnreadableFile(f"{upload.path}: not a readable CSV fleet file")
     assert str(raised.value) == "fleet.csv: not a readable CSV fleet file"
+
+
+@pytest.mark.parametrize(("text", "limit"), [(None, 2048), ("", 2048), (" 512 ", 512), ("1", 1)])
+def test_the_workers_read_the_upload_limit_from_the_environment(
+    text: str | None, limit: int
+) -> None:
+    from firpath.api.server import upload_limit_mb
+
+    assert upload_limit_mb(text) == limit
+
+
+@pytest.mark.parametrize("text", ["0", "-5", "1.5", "lots"])
+def test_an_upload_limit_that_is_not_a_whole_number_of_mb_stops_the_worker(text: str) -> None:
+    from firpath.api.server import upload_limit_mb
+    from firpath.domain.errors import FieldInvalid
+
+    with pytest.raises(FieldInvalid, match="FIRPATH_UPLOAD_LIMIT_MB"):
+        upload_limit_mb(text)

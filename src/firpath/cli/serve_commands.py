@@ -36,7 +36,13 @@ def serve(
     ] = False,
     upload_limit: Annotated[
         int,
-        typer.Option("--upload-limit-mb", metavar="MB", min=1, help="Largest fleet file accepted."),
+        typer.Option(
+            "--upload-limit-mb",
+            metavar="MB",
+            min=1,
+            envvar="FIRPATH_UPLOAD_LIMIT_MB",
+            help="Largest fleet file accepted; uploads are kept in TMPDIR while planned.",
+        ),
     ] = 2048,
 ) -> None:
     """Serve the FIR's HTTP API until Ctrl-C."""
