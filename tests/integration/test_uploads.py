@@ -120,3 +120,13 @@ def test_an_upload_limit_that_is_not_a_whole_number_of_mb_stops_the_worker(text:
 
     with pytest.raises(FieldInvalid, match="FIRPATH_UPLOAD_LIMIT_MB"):
         upload_limit_mb(text)
+
+
+def test_a_server_that_cannot_store_an_upload_says_so(
+    own_temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firpath.domain.errors import UnwritableFile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(own_temp / "no-such-folder"))
+    with pytest.raises(UnwritableFile, match="the server cannot store the fleet file now"):
+        Upload(100, "fleet file")

@@ -104,8 +104,14 @@ class PlanFile(FileResponse):
         try:
             await super().__call__(scope, receive, send)
         finally:
-            with CancelScope(shield=True):
-                await to_thread.run_sync(self.upload.close)
+            await remove(self.upload)
+
+
+async def remove(upload: Upload) -> None:
+    """Remove the upload's folder off the event loop (a large file takes a while to delete),
+    even when the request is being cancelled."""
+    with CancelScope(shield=True):
+        await to_thread.run_sync(upload.close)
 
 
 def attachment(name: str) -> str:
@@ -160,10 +166,10 @@ async def plan_fleet(
         plan = partial(plan_uploaded_fleet, caller.warm.engine, upload, format)
         summary, plan_path = await to_thread.run_sync(partial(plan, target=target, explain=explain))
     except BaseException:
-        upload.close()
+        await remove(upload)
         raise
     if wants_summary(request.headers.get("accept")):
-        upload.close()
+        await remove(upload)
         return JSONResponse(fleet_summary_document(summary))
     counts = json.dumps(fleet_counts_document(summary), separators=(",", ":"), ensure_ascii=True)
     return PlanFile(

@@ -63,9 +63,16 @@ class Upload:
         self.what = what
         self.advice = advice
         self.size = 0
-        self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+        except OSError as err:
+            raise self._unstorable(err) from None
         self._part = self.folder / "upload.part"
-        self._file: BinaryIO | None = self._part.open("wb")
+        try:
+            self._file: BinaryIO | None = self._part.open("wb")
+        except OSError as err:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise self._unstorable(err) from None
         self._head = b""
         self._path: Path | None = None
 
@@ -95,10 +102,13 @@ class Upload:
             self._file.write(chunk)
         except OSError as err:
             self.discard()
-            raise UnwritableFile(
-                f"the server cannot store the {self.what} now ({err.strerror}); nothing was "
-                "done, try again later"
-            ) from None
+            raise self._unstorable(err) from None
+
+    def _unstorable(self, err: OSError) -> UnwritableFile:
+        return UnwritableFile(
+            f"the server cannot store the {self.what} now ({err.strerror}); nothing was done, "
+            "try again later"
+        )
 
     def too_large(self) -> TooLarge:
         """The error of an upload past the limit."""
