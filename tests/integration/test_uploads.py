@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from firpath.domain.errors import TooLarge, UnreadableFile
 from firpath.io.uploads import FOLDER_PREFIX, Upload, safe_stem, spool, suffix_of
@@ -130,3 +131,28 @@ def test_a_server_that_cannot_store_an_upload_says_so(
     monkeypatch.setattr(tempfile, "tempdir", str(own_temp / "no-such-folder"))
     with pytest.raises(UnwritableFile, match="the server cannot store the fleet file now"):
         Upload(100, "fleet file")
+
+
+def test_a_cpl_file_sent_as_bytes_is_imported_by_the_same_service(
+    engine: Engine, tmp_path: Path, own_temp: Path
+) -> None:
+    from firpath.domain.errors import InvalidInput
+    from firpath.services.history import entry_history
+    from firpath.services.import_cpl import import_cpl_file
+    from tests.integration.cpl_rows import row, write_cpl
+
+    content = write_cpl(tmp_path / "written.csv", [row("101", "01000000")]).read_bytes()
+    cpl = (".csv", ".xlsx", ".json")
+    with spool(content, "May CPL.csv", limit=1 << 20, default_stem="cpl", text_suffixes=cpl) as up:
+        report = import_cpl_file(engine, up.path, actor="secas@example.org")
+    assert report.created == 1 and report.source == "May CPL.csv"
+    assert entry_history(engine, "101")[0].source == "May CPL.csv"
+    bad = content.replace(b"01000000", b"XYZ")
+    with (
+        spool(bad, "bad.csv", limit=1 << 20, default_stem="cpl", text_suffixes=cpl) as up,
+        pytest.raises(InvalidInput) as raised,
+        up.naming_errors(),
+    ):
+        import_cpl_file(engine, up.path, actor="secas@example.org")
+    assert raised.value.defects[0].field == "firmware_version"
+    assert left_behind(own_temp) == []
