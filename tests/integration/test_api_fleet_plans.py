@@ -27,8 +27,9 @@ FLEET = "device_id,cpl_entry_id\r\nm-1,10039\r\nm-2,10001\r\n,\r\nm-3,not-on-the
 
 
 @pytest.fixture(autouse=True)
-def own_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The server's temporary folders made in this test's folder, to see what is left."""
+def own_temp(demo: DemoRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The server's temporary folders made in this test's folder, to see what is left (once
+    the database is up: a PostgreSQL server started later would be made there too)."""
     folder = tmp_path / "server-temp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))

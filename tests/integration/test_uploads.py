@@ -17,9 +17,10 @@ from firpath.io.uploads import FOLDER_PREFIX, Upload, safe_stem, spool, suffix_o
 TEXT = (".csv", ".tsv")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def own_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Temporary folders made in this test's own folder, to see what is left behind."""
+    """Temporary folders made in this test's own folder, to see what is left behind (asked
+    for after any database: a PostgreSQL server started later would be made there too)."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     yield tmp_path
 
