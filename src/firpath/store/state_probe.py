@@ -71,10 +71,12 @@ class StateProbe:
     def _read_postgres(self) -> tuple[int, int]:
         if self._pg is None:
             raw = self._engine.raw_connection()
+            driver = raw.driver_connection
             raw.detach()  # kept by the probe, never back in the pool
-            raw.driver_connection.autocommit = True  # type: ignore[union-attr]
-            self._pg = raw
-        cursor = self._pg.driver_connection.execute(_STATE_SQL, prepare=True)
+            raw.rollback()
+            driver.autocommit = True  # type: ignore[union-attr]
+            self._pg = driver
+        cursor = self._pg.execute(_STATE_SQL, prepare=True)
         row = cursor.fetchone()
         return int(row[0] or 0), int(row[1] or 0)
 
