@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from firpath import __version__
 from firpath.api import entries, paths, session
 from firpath.api.errors import install_error_handlers
+from firpath.api.worker_header import WorkerHeader
 from firpath.services.warm_registry import WarmRegistry
 
 API_PREFIX = "/api/v1"
@@ -27,6 +28,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.warm = WarmRegistry(engine)
     install_error_handlers(app)
+    app.add_middleware(WorkerHeader)
 
     @app.get("/healthz", tags=["health"], summary="The server answers (no sign-in)")
     async def healthz() -> JSONResponse:

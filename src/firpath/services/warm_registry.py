@@ -34,6 +34,13 @@ class WarmRegistry:
 
     `state()` costs one small query; the catalogue reloads only when an import, correction or
     approval (through any worker or the CLI) has moved the registry revision.
+
+    Why the revision is enough: every change to entries or manufacturers writes a change batch
+    in the same transaction, and its id is max(batch_id) + 1 taken under the registry's write
+    lock (store.audit.record_batch), which is held until the commit is visible to others. So
+    batch ids become visible in increasing order, a state that shows batch N shows every
+    batch before it, and the revision read never goes backwards. A reload reads the revision
+    and the registry in one snapshot, so the catalogue is exactly the registry at its revision.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -41,7 +48,8 @@ class WarmRegistry:
         self._catalogue: Catalogue | None = None
         self._reload = threading.Lock()
         self._credentials: dict[str, tuple[Credential, int]] = {}
-        self.reloads = 0
+        self.reloads = 0  # catalogues loaded from the database
+        self.credential_lookups = 0  # tokens and sessions looked up in the database
         self._answers: dict[object, bytes] = {}
         self._probe = StateProbe(engine)
 
@@ -94,6 +102,7 @@ class WarmRegistry:
                 return known
         with read_transaction(self.engine) as conn:
             credential = accounts.find_credential(conn, key, at)
+        self.credential_lookups += 1
         if credential is None:
             self._credentials.pop(key, None)
             return None
