@@ -69,7 +69,8 @@ async def compare(rounds: int, requests: int, folder: str) -> None:
     load_demo(engine, actor="benchmark")
     with_header = create_app(engine)
     without = create_app(engine)
-    without.user_middleware = [m for m in without.user_middleware if m.cls is not WorkerHeader]
+    header: Any = WorkerHeader
+    without.user_middleware = [m for m in without.user_middleware if m.cls is not header]
     apps: dict[str, ASGIApp] = {
         "app with header": with_header,
         "app without": without,

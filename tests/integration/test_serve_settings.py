@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.pool import QueuePool
 
 from firpath.domain.errors import FieldInvalid
 from firpath.store.engine import POOL_SIZE_VAR, open_engine, pool_options
@@ -81,8 +82,8 @@ def test_the_pool_size_caps_a_processes_postgresql_connections(
 ) -> None:
     monkeypatch.setenv(POOL_SIZE_VAR, "3")
     assert pool_options() == {"pool_size": 3, "max_overflow": 0}
-    engine = open_engine(UNREACHABLE_POSTGRES)
-    assert engine.pool.size() == 3
+    pool = open_engine(UNREACHABLE_POSTGRES).pool
+    assert isinstance(pool, QueuePool) and pool.size() == 3
     monkeypatch.delenv(POOL_SIZE_VAR)
     assert pool_options() == {}
 

@@ -142,8 +142,8 @@ def test_every_revision_seen_names_exactly_the_changes_committed_up_to_it(
     seen.append((final.revision, marked(final)))
     assert len(targets) == 12
     assert seen[-1] == (base + len(targets), len(targets))
-    for revision, marked in seen:
-        assert marked == revision - base, (revision, marked)
+    for revision, count in seen:
+        assert count == revision - base, (revision, count)
     revisions = [revision for revision, _ in seen]
     assert revisions == sorted(revisions)
     assert warm.reloads > 1
