@@ -1,5 +1,6 @@
 """The settings of a deployment: behind a TLS proxy the session cookie is Secure only when the
-proxy is trusted; bad proxy or pool settings are refused with a message naming them."""
+proxy is trusted; a write waits FIRPATH_LOCK_WAIT seconds at most; bad proxy or pool settings
+are refused with a message naming them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from sqlalchemy.pool import QueuePool
 
 from firpath.domain.errors import FieldInvalid
-from firpath.store.engine import POOL_SIZE_VAR, open_engine, pool_options
+from firpath.services.unit_of_work import write_transaction
+from firpath.store.engine import LOCK_WAIT_VAR, POOL_SIZE_VAR, open_engine, pool_options
 from tests.api_harness import DemoRegistry, start_server
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -54,6 +56,26 @@ def test_forwarded_headers_from_an_untrusted_address_are_ignored(
 ) -> None:
     cookies = session_cookie(demo, tmp_path, *serve)
     assert "secure" not in cookies["proxied"].lower()
+
+
+def test_a_correction_waiting_longer_than_the_lock_wait_is_told_to_try_again(
+    demo: DemoRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(LOCK_WAIT_VAR, "1")
+    server = start_server(demo.url, tmp_path)
+    body = {"reason": "checked", "set": {"notes": "checked"}}
+    try:
+        with server.client(demo.headers("secas")) as client:
+            tag = client.get("/api/v1/entries/10039").headers["ETag"]
+            with write_transaction(demo.engine):  # a long import from the command line
+                busy = client.patch("/api/v1/entries/10039", headers={"If-Match": tag}, json=body)
+            done = client.patch("/api/v1/entries/10039", headers={"If-Match": tag}, json=body)
+    finally:
+        server.stop()
+    assert busy.status_code == 503, busy.text
+    assert busy.json()["error"]["code"] == "registry_busy"
+    assert LOCK_WAIT_VAR in busy.json()["error"]["message"]
+    assert done.status_code == 200, done.text
 
 
 def firpath(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
