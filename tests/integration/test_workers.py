@@ -14,12 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from firpath.api.worker_header import WORKER_HEADER
 from firpath.domain.record import entry_to_record
 from firpath.services.registry import show_entry
 from tests.api_harness import DemoRegistry, RunningServer, start_server
 from tests.integration.cpl_rows import image_hash, write_cpl
+from tests.postgres_server import PostgresServer
 
 WORKERS = 2
 SOURCE = "10039"
@@ -49,7 +51,9 @@ def ask_every_worker(
     for _ in range(most):
         answer = httpx.get(server.base_url + path, headers=headers, params=params, timeout=60)
         answers.append(answer)
-        by_worker[answer.headers[WORKER_HEADER]] += 1
+        worker = answer.headers.get(WORKER_HEADER)
+        assert worker is not None, f"no {WORKER_HEADER}: {answer.status_code} {answer.text[:300]}"
+        by_worker[worker] += 1
         if len(by_worker) == WORKERS and min(by_worker.values()) >= each:
             return answers
     raise AssertionError(f"in {most} requests only these workers answered: {dict(by_worker)}")
@@ -149,3 +153,28 @@ def test_a_token_revoked_or_an_account_disabled_from_the_command_line_fails_on_e
     assert {a.status_code for a in answers} == {401}
     still = ask_every_worker(server, "/api/v1/entries/10039", demo.headers("ssc"))
     assert {a.status_code for a in still} == {200}
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_every_worker_answers_after_the_database_drops_its_connections(
+    server: RunningServer, demo: DemoRegistry, postgres: PostgresServer
+) -> None:
+    # a PostgreSQL restart, a failover or a firewall closing idle connections: the next
+    # request of each worker opens new ones instead of failing
+    latest_path(server, demo)
+    admin = create_engine(postgres.url(), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            dropped = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": make_url(demo.url).database},
+            ).scalar_one()
+    finally:
+        admin.dispose()
+    demo.engine.dispose()  # the test's own connections were dropped too
+    assert dropped >= WORKERS
+    answers = ask_every_worker(server, "/api/v1/paths", demo.headers("supplier"), {"from": SOURCE})
+    assert {a.status_code for a in answers} == {200}

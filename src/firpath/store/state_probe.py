@@ -29,13 +29,17 @@ class StateProbe:
         self._pg: Any = None  # a psycopg connection in autocommit mode
         self._data_version: int | None = None
         self._last: tuple[int, int] = (0, 0)
+        # the kept PostgreSQL connection is the driver's own: its errors are psycopg's, which
+        # SQLAlchemy has not wrapped in DBAPIError
+        driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
+        self._dropped = (sqlite3.Error, DBAPIError, OSError, driver_error)
 
     def read(self) -> tuple[int, int]:
         """Both revisions as committed now (never an older state than the caller could see)."""
         with self._lock:
             try:
                 return self._read()
-            except (sqlite3.Error, DBAPIError, OSError):
+            except self._dropped:
                 self._close()  # a dropped connection: open a new one and ask again
                 return self._read()
             except Exception:
