@@ -85,6 +85,18 @@ def test_a_catalogue_asked_for_at_an_older_state_is_labelled_with_what_it_holds(
     assert warm.catalogue(warm.state()) is catalogue
 
 
+def test_rendered_answers_are_kept_for_the_current_catalogue_only(demo: DemoRegistry) -> None:
+    warm = WarmRegistry(demo.engine)
+    older = warm.catalogue()
+    warm.answers(older)["question"] = b"answer at the older revision"
+    assert warm.answers(older) == {"question": b"answer at the older revision"}
+    correct_notes(demo.engine, ENTRY, "a change")
+    newer = warm.catalogue(warm.state())
+    assert warm.answers(newer) == {}
+    warm.answers(older)["question"] = b"computed late from the older catalogue"
+    assert warm.answers(newer) == {}
+
+
 def test_a_credential_is_looked_up_once_until_an_account_changes(demo: DemoRegistry) -> None:
     warm = WarmRegistry(demo.engine)
     token = demo.tokens["reader"]

@@ -45,12 +45,13 @@ class WarmRegistry:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._catalogue: Catalogue | None = None
+        # the catalogue and the answers rendered from it, replaced together in one assignment:
+        # an answer computed from an older catalogue can never land among a newer one's
+        self._current: tuple[Catalogue, dict[object, bytes]] | None = None
         self._reload = threading.Lock()
         self._credentials: dict[str, tuple[Credential, int]] = {}
         self.reloads = 0  # catalogues loaded from the database
         self.credential_lookups = 0  # tokens and sessions looked up in the database
-        self._answers: dict[object, bytes] = {}
         self._probe = StateProbe(engine)
 
     def state(self) -> RegistryState:
@@ -61,18 +62,17 @@ class WarmRegistry:
     def catalogue(self, state: RegistryState | None = None) -> Catalogue:
         """The registry in memory, at least as new as `state` (read now when not given)."""
         wanted = (state or self.state()).registry
-        current = self._catalogue
-        if current is not None and current.revision >= wanted:
-            return current
+        current = self._current
+        if current is not None and current[0].revision >= wanted:
+            return current[0]
         with self._reload:
-            current = self._catalogue
-            if current is not None and current.revision >= wanted:
-                return current
+            current = self._current
+            if current is not None and current[0].revision >= wanted:
+                return current[0]
             with read_transaction(self.engine) as conn:
                 revision, _ = accounts.read_state(conn)
                 fresh = Catalogue(entries.load_all(conn), manufacturers.load_all(conn), revision)
-            self._answers = {}
-            self._catalogue = fresh
+            self._current = (fresh, {})
             self.reloads += 1
             # the catalogue lives until the next change: the collector need not walk it on every
             # collection (a pause of many milliseconds); the previous one is freed here
@@ -84,9 +84,10 @@ class WarmRegistry:
     def answers(self, catalogue: Catalogue) -> dict[object, bytes]:
         """Rendered answers computed from `catalogue` (emptied when the registry changes; keys
         must say everything the answer depends on besides the registry)."""
-        answers = self._answers
-        if catalogue is not self._catalogue:  # an answer from an older catalogue: keep none
+        current = self._current
+        if current is None or catalogue is not current[0]:  # an older catalogue: keep none
             return {}
+        answers = current[1]
         if len(answers) >= _MAX_ANSWERS:
             answers.clear()
         return answers
