@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine
@@ -57,13 +56,13 @@ class StateProbe:
             database = self._engine.url.database or ""
             if not database or database == ":memory:":  # no other connection to watch
                 return self._query_engine()
-            conn = sqlite3.connect(
-                f"file:{Path(database).resolve()}?mode=ro",
-                uri=True,
-                check_same_thread=False,
-                isolation_level=None,
-            )
-            self._sqlite = conn
+            # opened as the engine opens the file (a read-only one read-only, or immutable),
+            # in autocommit, usable from any thread; kept by the probe, never back in the pool
+            raw = self._engine.raw_connection()
+            driver = raw.driver_connection
+            raw.detach()
+            assert isinstance(driver, sqlite3.Connection)
+            conn = self._sqlite = driver
             self._data_version = None
         version = int(conn.execute("PRAGMA data_version").fetchone()[0])
         if version != self._data_version:  # another connection committed since the last look
