@@ -7,15 +7,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import QueuePool
 
 from firpath.domain.errors import FieldInvalid
 from firpath.services.unit_of_work import write_transaction
 from firpath.store.engine import LOCK_WAIT_VAR, POOL_SIZE_VAR, open_engine, pool_options
 from tests.api_harness import DemoRegistry, start_server
+from tests.postgres_server import PostgresServer
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 UNREACHABLE_POSTGRES = "postgresql+psycopg://firpath@127.0.0.1:9/fir"  # never connected to
@@ -108,6 +112,45 @@ def test_the_pool_size_caps_a_processes_postgresql_connections(
     assert isinstance(pool, QueuePool) and pool.size() == 3
     monkeypatch.delenv(POOL_SIZE_VAR)
     assert pool_options() == {}
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_worker_holds_at_most_its_pool_and_one_connection_for_the_counters(
+    demo: DemoRegistry, tmp_path: Path, postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(POOL_SIZE_VAR, "2")
+    server = start_server(demo.url, tmp_path, workers=2)
+    reader = demo.headers("reader")
+    try:
+
+        def ask(page: int) -> int:
+            answer = httpx.get(
+                f"{server.base_url}/api/v1/entries",
+                params={"page": page % 16 + 1, "per_page": 100},
+                headers=reader,
+                timeout=120,
+            )
+            return answer.status_code
+
+        with ThreadPoolExecutor(24) as clients:
+            statuses = set(clients.map(ask, range(240)))
+        demo.engine.dispose()
+        admin = create_engine(postgres.url(), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                held = conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = :name AND backend_type = 'client backend'"
+                    ),
+                    {"name": make_url(demo.url).database},
+                ).scalar_one()
+        finally:
+            admin.dispose()
+    finally:
+        server.stop()
+    assert statuses == {200}
+    assert 2 <= held <= 2 * (2 + 1)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "many", "2.5", "1001"])
