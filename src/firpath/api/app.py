@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from firpath import __version__
-from firpath.api import entries, paths, session
+from firpath.api import entries, paths, session, submissions
 from firpath.api.errors import install_error_handlers
 from firpath.services.warm_registry import WarmRegistry
 
@@ -27,7 +27,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.warm = WarmRegistry(engine)
     install_error_handlers(app)
-    for router in (entries.router, paths.router, session.router):
+    for router in (entries.router, paths.router, session.router, submissions.router):
         app.include_router(router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["health"], summary="The server answers (no sign-in)")
