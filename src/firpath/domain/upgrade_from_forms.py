@@ -26,6 +26,7 @@ ALL_EARLIER: Final = "all_earlier"
 MAX_REFERENCES: Final = 1000  # earlier builds one submission may name
 VERSIONS_LISTED: Final = 20  # of a device model, in a "no such firmware" message
 _SEPARATORS: Final = re.compile(r"[;,\s]+")
+_PREFIXED_HEX: Final = re.compile(r"0[xX][0-9A-Fa-f]{8}")
 UPGRADE_FROM_FORMS: Final = (
     "a list of CPL Entry IDs or firmware versions (name or 8 hex digits) of the same device "
     'model, "N/A" (nothing may be upgraded to it), or {"all_earlier": true}'
@@ -176,8 +177,11 @@ def _as_entry_id(text: str) -> str | None:
 def _builds_named(
     text: str, model: DeviceModel, model_entries: Sequence[CplEntry]
 ) -> list[CplEntry]:
+    """The builds a firmware version (hex, `0x` hex or name; `#HASHPREFIX` narrows) names."""
     version, _, prefix = text.partition("#")
     version, prefix = version.strip(), prefix.strip().upper()
+    if _PREFIXED_HEX.fullmatch(version):
+        version = version[2:]
     if not version or not model_entries or not re.fullmatch(r"[0-9A-F]{0,64}", prefix):
         return []
     ref = FirmwareRef(text, device_model=model, version=version, hash_prefix=prefix)
