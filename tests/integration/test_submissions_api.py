@@ -320,3 +320,49 @@ def test_each_account_sees_its_own_submissions_and_secas_sees_all(
     )
     for role in ("reader", "ssc"):
         assert api.get(URL, headers=demo.headers(role)).status_code == 403
+
+
+def test_upgrade_from_may_be_one_string_as_in_the_cpl_file(
+    api: TestClient, demo: DemoRegistry
+) -> None:
+    model, entries = own_model()
+    newest, before = entries[-1], entries[-2]
+    typed = f"{newest.firmware_version_name}, {before.cpl_entry_id}"
+    answer = submit(api, demo, proposal(model, entries, upgrade_from=typed))
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["entry"]["upgrade_from"] == [newest.cpl_entry_id, before.cpl_entry_id]
+    assert (
+        api.get(f"{URL}/{answer.json()['id']}", headers=demo.headers("manufacturer")).json()[
+            "upgrade_from_given"
+        ]
+        == typed
+    )
+
+
+def test_hand_typed_mistakes_are_answered_plainly(api: TestClient, demo: DemoRegistry) -> None:
+    model, entries = own_model()
+    headers = demo.headers("manufacturer") | {"Content-Type": "application/json"}
+    broken = api.post(URL, headers=headers, content='{"device_type": "ESME",}')
+    assert broken.status_code == 422
+    assert "not valid JSON" in broken.json()["error"]["message"]
+    plain = api.post(URL, headers=demo.headers("manufacturer"), content="device_type=ESME")
+    assert "JSON object" in plain.json()["error"]["message"]
+    body = proposal(model, entries)
+    body["Firmware Version"] = body.pop("firmware_version")
+    body["model_id"] = int(body["model_id"])
+    found = problems(submit(api, demo, body))
+    assert "did you mean firmware_version?" in found["Firmware Version"]
+    assert "double quotes" in found["model_id"]
+    named = proposal(model, entries, firmware_version="9.1.0", zigbee_chipset_vendor="TBC")
+    del named["firmware_version_name"]
+    found = problems(submit(api, demo, named))
+    assert "'9.1.0' goes in firmware_version_name" in found["firmware_version"]
+    assert "must name it" in found["zigbee_chipset_vendor"]
+    assert (
+        "fix firmware_version, zigbee_chipset_vendor"
+        in (submit(api, demo, named).json()["error"]["message"])
+    )
+    secas = demo.headers("secas")
+    sid = submit(api, demo, proposal(model, entries)).json()["id"]
+    bare = api.post(f"{URL}/{sid}/reject", headers=secas)
+    assert bare.status_code == 422 and "needs a reason" in bare.json()["error"]["message"]

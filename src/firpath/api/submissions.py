@@ -143,10 +143,11 @@ def approve_submission(
     responses={409: {"description": "not pending"}},
 )
 def reject_submission(
-    submission_id: SubmissionId, body: RejectionBody, caller: Reviewer
+    submission_id: SubmissionId,
+    caller: Reviewer,
+    body: Annotated[RejectionBody | None, Body()] = None,
 ) -> dict[str, Any]:
     from firpath.services.submissions import reject
 
-    return submission_document(
-        reject(caller.warm.engine, caller.account, submission_id, body.reason)
-    )
+    reason = body.reason if body else ""  # no body: the service says a reason is needed
+    return submission_document(reject(caller.warm.engine, caller.account, submission_id, reason))

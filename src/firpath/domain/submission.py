@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,7 +98,7 @@ def submission_record(
                     None,
                     key,
                     None,
-                    clip(repr(value)),
+                    clip(json.dumps(value, default=str)),
                 )
             )
     for key, why in SET_AT_APPROVAL.items():

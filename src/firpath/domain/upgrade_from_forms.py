@@ -4,6 +4,7 @@ every earlier active entry; and resolving them to CPL Entry IDs."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -80,31 +81,39 @@ def upgrade_from_request(value: object) -> UpgradeFromRequest:
         if len(items) != len(value):
             raise FieldInvalid(
                 "upgrade_from",
-                clip(repr(value)),
+                _shown(value),
                 "every item of the list must be a non-empty string (a CPL Entry ID or a "
                 "firmware version)",
             )
         if len(items) == 1 and items[0].upper() == NOT_APPLICABLE_TEXT:
             return UpgradeFromRequest(UpgradeFromForm.NOT_APPLICABLE)
         return _references("upgrade_from", ";".join(items), items)
-    raise FieldInvalid("upgrade_from", clip(repr(value)), f"must be {UPGRADE_FROM_FORMS}")
+    raise FieldInvalid("upgrade_from", _shown(value), f"must be {UPGRADE_FROM_FORMS}")
 
 
 def _all_earlier(value: dict[Any, Any]) -> UpgradeFromRequest:
     if set(value) != {ALL_EARLIER}:
         raise FieldInvalid(
             "upgrade_from",
-            clip(repr(value)),
+            _shown(value),
             'an object here must be exactly {"all_earlier": true}; otherwise give '
             + UPGRADE_FROM_FORMS,
         )
     if value[ALL_EARLIER] is not True:
         raise FieldInvalid(
             "upgrade_from",
-            clip(repr(value)),
+            _shown(value),
             '"all_earlier" must be true; to name some earlier versions list them instead',
         )
     return UpgradeFromRequest(UpgradeFromForm.ALL_EARLIER)
+
+
+def _shown(value: object) -> str:
+    """A JSON value as the submitter wrote it (clipped)."""
+    try:
+        return clip(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return clip(repr(value))
 
 
 def _references(field: str, raw: str, items: Sequence[str]) -> UpgradeFromRequest:

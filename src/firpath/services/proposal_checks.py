@@ -45,6 +45,12 @@ _STAND_INS: Final = {
 }
 
 
+def refused(defects: Sequence[Defect]) -> str:
+    """The summary of a refused submission, naming the fields to fix."""
+    fields = ", ".join(dict.fromkeys(d.field or "?" for d in defects))
+    return f"{REFUSED}; fix {fields}"
+
+
 @dataclass(frozen=True, slots=True)
 class Proposal:
     """A proposed entry as checked now: *upgrade from* as it resolves today, names the
@@ -86,7 +92,19 @@ def _parsed(record: Mapping[str, str]) -> tuple[CplEntry, set[str], list[Defect]
     entry, _ = entry_from_record(stand_in)
     if entry is None:  # every field has a valid stand-in: only a bug gets here
         raise InvalidInput([unplaced(d) for d in problems], REFUSED)
-    return entry, bad, [unplaced(d) for d in problems]
+    return entry, bad, [_with_hint(unplaced(d), record) for d in problems]
+
+
+def _with_hint(defect: Defect, record: Mapping[str, str]) -> Defect:
+    """A firmware version written as its name (2.10.3) is told where the name goes."""
+    value = (defect.value or "").strip()
+    if defect.field != "firmware_version" or "." not in value:
+        return defect
+    named = bool(record.get("firmware_version_name", "").strip())
+    where = "" if named else f"; {value!r} goes in firmware_version_name"
+    return dataclasses.replace(
+        defect, message=f"{defect.message}, the GBCS version (e.g. 01020A03){where}"
+    )
 
 
 def _resolve(
@@ -139,6 +157,13 @@ def _rule_defects(
     for defect in check_entry(proposed, new_submission=True):
         if defect.field in bad:
             continue
+        if defect.field in ("zigbee_chipset_vendor", "zigbee_stack_version") and defect.value:
+            what = (defect.field or "").replace("_", " ")
+            defect = dataclasses.replace(
+                defect,
+                message=f"{defect.value!r} is not a {what}: a new submission for device type "
+                f"{proposed.device_type.value} must name it (e.g. Silicon Labs, EmberZNet 7.4.3)",
+            )
         if defect.field == "upgrade_from":
             if request is None or request.form is not UpgradeFromForm.NOT_GIVEN:
                 continue  # given, but wrongly: reported while reading or resolving it

@@ -34,7 +34,7 @@ from firpath.domain.values import manufacturer_id as parse_manufacturer_id
 from firpath.io.columns import CPL_ALL_COLUMNS
 from firpath.io.cpl_file import CplRecords
 from firpath.services.import_cpl import apply_cpl_records
-from firpath.services.proposal_checks import REFUSED, check_proposal
+from firpath.services.proposal_checks import check_proposal, refused
 from firpath.services.unit_of_work import now, read_transaction, write_transaction
 from firpath.store import entries
 from firpath.store import submissions as stored
@@ -73,7 +73,7 @@ def submit(engine: Engine, account: Account, payload: Mapping[str, object]) -> S
         proposal = check_proposal(conn, record, request)
         defects += proposal.defects
         if defects:
-            raise InvalidInput(defects, REFUSED)
+            raise InvalidInput(defects, refused(defects))
         all_earlier = request is not None and request.form is UpgradeFromForm.ALL_EARLIER
         submission = stored.add(
             conn,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,11 +22,6 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def _json(value: Any) -> Any:
-    # some drivers hand JSON back as text
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _submission(row: Row[Any]) -> Submission:
     r = row._mapping
     submitted_at = _aware(r["submitted_at"])
@@ -38,9 +32,9 @@ def _submission(row: Row[Any]) -> Submission:
         manufacturer_id=r["manufacturer_id"],
         submitted_by=r["submitted_by"],
         submitted_at=submitted_at,
-        record=dict(_json(r["entry"])),
+        record=dict(r["entry"]),
         all_earlier=bool(r["all_earlier"]),
-        upgrade_from_given=_json(r["upgrade_from_given"]),
+        upgrade_from_given=r["upgrade_from_given"],
         cpl_entry_id=r["cpl_entry_id"],
         decided_by=r["decided_by"],
         decided_at=_aware(r["decided_at"]),
