@@ -11,7 +11,14 @@ from sqlalchemy import Connection, Engine
 
 from firpath.domain.account import Account, NotAllowed, Permission
 from firpath.domain.entry import CplEntry
-from firpath.domain.errors import AlreadyDecided, Defect, FieldInvalid, InvalidInput, NotFound
+from firpath.domain.errors import (
+    AlreadyDecided,
+    Defect,
+    FieldInvalid,
+    InvalidInput,
+    NotFound,
+    StorageConflict,
+)
 from firpath.domain.record import entry_from_record, entry_to_record, parse_text
 from firpath.domain.rules import check_entry
 from firpath.domain.submission import (
@@ -201,7 +208,7 @@ def approve(
                 f"{summary} (it would have been CPL entry {entry_id})",
             ) from None
         if report.created != 1 or report.batch_id is None:  # a fresh ID is always new
-            raise AlreadyDecided(f"CPL entry {entry_id} exists already; nothing changed")
+            raise StorageConflict(f"CPL entry {entry_id} exists already; nothing changed")
         published = entries.get_entry(conn, entry_id)
         assert published is not None
         stored.decide(
