@@ -27,11 +27,13 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.warm = WarmRegistry(engine)
     install_error_handlers(app)
-    for router in (entries.router, paths.router, session.router, submissions.router):
-        app.include_router(router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["health"], summary="The server answers (no sign-in)")
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
+
+    # routes are matched in order: the most asked-for first
+    for router in (paths.router, entries.router, session.router, submissions.router):
+        app.include_router(router, prefix=API_PREFIX)
 
     return app

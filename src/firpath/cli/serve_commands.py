@@ -70,6 +70,10 @@ def serve(
 def _demo_database(given: str | None) -> str:
     """A fresh SQLite file for --demo (the --db file, which must not exist, or a new one)."""
     if given:
+        if "://" in given and not given.startswith("sqlite:///"):
+            raise FieldInvalid(
+                "--db", given, "--demo starts on a new SQLite file: give a new file name or no --db"
+            )
         path = Path(given.removeprefix("sqlite:///"))
         if path.exists():
             raise FieldInvalid("--db", given, "exists: --demo starts on a new database file")

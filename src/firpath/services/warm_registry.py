@@ -3,6 +3,7 @@ both refreshed the moment the database says they changed (never stale, rarely re
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 from typing import Final
@@ -14,8 +15,10 @@ from firpath.services.accounts import secret_hash
 from firpath.services.unit_of_work import now, read_transaction
 from firpath.store import accounts, entries, manufacturers
 from firpath.store.accounts import Credential
+from firpath.store.state_probe import StateProbe
 
 _MAX_CREDENTIALS: Final = 10_000  # cached per worker; more than that are looked up each time
+_MAX_ANSWERS: Final = 200_000  # rendered answers kept per worker for the current revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +42,12 @@ class WarmRegistry:
         self._reload = threading.Lock()
         self._credentials: dict[str, tuple[Credential, int]] = {}
         self.reloads = 0
+        self._answers: dict[object, bytes] = {}
+        self._probe = StateProbe(engine)
 
     def state(self) -> RegistryState:
         """The registry and accounts revisions as committed now."""
-        with self.engine.connect() as conn:
-            registry, accounts_revision = accounts.read_state(conn)
+        registry, accounts_revision = self._probe.read()
         return RegistryState(registry, accounts_revision)
 
     def catalogue(self, state: RegistryState | None = None) -> Catalogue:
@@ -59,9 +63,25 @@ class WarmRegistry:
             with read_transaction(self.engine) as conn:
                 revision, _ = accounts.read_state(conn)
                 fresh = Catalogue(entries.load_all(conn), manufacturers.load_all(conn), revision)
+            self._answers = {}
             self._catalogue = fresh
             self.reloads += 1
+            # the catalogue lives until the next change: the collector need not walk it on every
+            # collection (a pause of many milliseconds); the previous one is freed here
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
             return fresh
+
+    def answers(self, catalogue: Catalogue) -> dict[object, bytes]:
+        """Rendered answers computed from `catalogue` (emptied when the registry changes; keys
+        must say everything the answer depends on besides the registry)."""
+        answers = self._answers
+        if catalogue is not self._catalogue:  # an answer from an older catalogue: keep none
+            return {}
+        if len(answers) >= _MAX_ANSWERS:
+            answers.clear()
+        return answers
 
     def credential(self, secret: str, state: RegistryState) -> Credential | None:
         """The valid token or session with this secret (cached while no account changes)."""
