@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from firpath import __version__
-from firpath.api import entries, paths, session
+from firpath.api import entries, paths, session, submissions
 from firpath.api.errors import install_error_handlers
 from firpath.api.worker_header import WorkerHeader
 from firpath.services.warm_registry import WarmRegistry
@@ -35,7 +35,7 @@ def create_app(engine: Engine) -> FastAPI:
         return JSONResponse({"status": "ok"})
 
     # routes are matched in order: the most asked-for first
-    for router in (paths.router, entries.router, session.router):
+    for router in (paths.router, entries.router, session.router, submissions.router):
         app.include_router(router, prefix=API_PREFIX)
 
     return app
