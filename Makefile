@@ -14,14 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: create .venv, install, load the demo CPL into a fresh SQLite file and say how to use it
+## run: create .venv, install, start the server on a fresh SQLite file with the demo CPL and accounts
 run: $(STAMP)
 	rm -f $(DEMO_FILE) $(DEMO_FILE)-wal $(DEMO_FILE)-shm
-	$(BIN)/firpath --db $(DEMO_DB) demo
-	@echo "Try: $(BIN)/firpath --db $(DEMO_DB) entries --device-type ESME"
-	@echo "     $(BIN)/firpath --db $(DEMO_DB) path 10039 latest"
-	@echo "     $(BIN)/firpath --db $(DEMO_DB) impact --chipset-vendor 'silicon*' --stack-version 'EmberZNet 6.*'"
-	@echo "     $(BIN)/firpath --db $(DEMO_DB) export --format xlsx --out fir.xlsx"
+	$(BIN)/firpath --db $(DEMO_DB) serve --demo
 
 ## test-deps: what the tests need from the system (a PostgreSQL server)
 test-deps:
@@ -41,6 +37,8 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_cpl.py
 	$(BIN)/python benchmarks/fleet_plan.py
+	./scripts/install-bench-deps.sh
+	$(BIN)/python benchmarks/api_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache firpath-demo.db*

@@ -20,7 +20,13 @@ from firpath.domain.impact import Remediation
 from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.path_explanation import entry_label
 from firpath.domain.record import entry_to_record
-from firpath.domain.upgrade_from import UpgradeFrom, UpgradeFromKind
+from firpath.domain.submission import (
+    Submission,
+    SubmissionState,
+    checked_at_approval,
+)
+from firpath.domain.upgrade_from import UpgradeFrom, UpgradeFromKind, parse_upgrade_from
+from firpath.domain.upgrade_from_forms import ALL_EARLIER
 from firpath.domain.upgrade_graph import ModelGraph
 from firpath.domain.values import entry_id_order
 from firpath.error_codes import classify
@@ -32,6 +38,7 @@ if TYPE_CHECKING:  # the services load the database layer: not at start-up
     from firpath.services.impact import ImpactReport
     from firpath.services.paths import PathAnswer
     from firpath.services.registry import EntryDetail
+    from firpath.services.submissions import Submitted
 
 __all__ = [
     "completeness_document",
@@ -46,6 +53,9 @@ __all__ = [
     "impact_document",
     "path_document",
     "step_document",
+    "submission_document",
+    "submissions_document",
+    "submitted_document",
 ]
 
 
@@ -329,6 +339,58 @@ def completeness_document(report: CompletenessReport) -> dict[str, Any]:
         "total": _tally(done.total),
         "out_of_scope_entries": done.out_of_scope,
     }
+
+
+# Submissions
+
+
+def submission_document(submission: Submission) -> dict[str, Any]:
+    """A submission: its number, state, who and when, the proposed entry (as in the JSON
+    export; `cpl_entry_id` null until approved) and SECAS's decision."""
+    s = submission
+    entry: dict[str, Any] = {"cpl_entry_id": s.cpl_entry_id}
+    entry |= {k: (v if v != "" else None) for k, v in s.record.items()}
+    pending_all_earlier = s.all_earlier and s.state is SubmissionState.PENDING
+    entry["upgrade_from"] = (
+        {ALL_EARLIER: True}
+        if pending_all_earlier
+        else parse_upgrade_from(s.record.get("upgrade_from", "")).to_json()
+    )
+    return {
+        "id": s.submission_id,
+        "state": s.state.value,
+        "manufacturer_id": s.manufacturer_id,
+        "submitted_by": s.submitted_by,
+        "submitted_at": s.submitted_at.isoformat(),
+        "cpl_entry_id": s.cpl_entry_id,
+        "upgrade_from_given": s.upgrade_from_given,
+        "all_earlier": s.all_earlier,
+        "entry": entry,
+        "decided_by": s.decided_by,
+        "decided_at": s.decided_at.isoformat() if s.decided_at else None,
+        "decision_reason": s.decision_reason,
+        "checked_again_at_approval": (
+            list(checked_at_approval(s.all_earlier)) if s.state is SubmissionState.PENDING else []
+        ),
+    }
+
+
+def submissions_document(items: Sequence[Submission]) -> dict[str, Any]:
+    """A list of submissions, newest first."""
+    return {"submissions": [submission_document(s) for s in items]}
+
+
+def submitted_document(done: Submitted) -> dict[str, Any]:
+    """A new submission with how each earlier firmware it names was resolved and what
+    {"all_earlier": true} means today."""
+    document = submission_document(done.submission)
+    document["upgrade_from_resolved"] = [
+        {"given": m.given} | step_document(m.entry) | {"status": m.entry.status.value}
+        for m in done.matches
+    ]
+    if done.submission.all_earlier:
+        document["all_earlier_today"] = [e.cpl_entry_id for e in done.all_earlier_now]
+    return document
 
 
 # Errors

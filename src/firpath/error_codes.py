@@ -6,6 +6,7 @@ from typing import Final
 
 from firpath.domain.account import NotAllowed, NotSignedIn, TooManyAttempts
 from firpath.domain.errors import (
+    AlreadyDecided,
     DatabaseNotReady,
     FieldInvalid,
     FirpathError,
@@ -36,6 +37,7 @@ _TABLE: Final[tuple[tuple[type[FirpathError], int, int, str], ...]] = (
     (NotFound, EXIT_NO_MATCH, 404, "not_found"),
     (AmbiguousFirmware, EXIT_ERROR, 409, "ambiguous_firmware"),
     (StaleRevision, EXIT_ERROR, 412, "stale_revision"),
+    (AlreadyDecided, EXIT_ERROR, 409, "already_decided"),
     (PreconditionRequired, EXIT_ERROR, 428, "precondition_required"),
     (NotSignedIn, EXIT_ERROR, 401, "not_signed_in"),
     (NotAllowed, EXIT_ERROR, 403, "forbidden"),

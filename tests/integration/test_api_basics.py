@@ -77,3 +77,58 @@ def test_serve_answers_over_http(demo: DemoRegistry, tmp_path) -> None:  # type:
     finally:
         log = server.stop()
     assert demo.tokens["supplier"] not in log
+
+
+def test_serve_demo_prints_the_url_and_logins_that_work(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import re
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.api_harness import free_port
+
+    port = free_port()
+    log = tmp_path / "demo.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "firpath.cli.main",
+                "--db",
+                str(tmp_path / "d.db"),
+                "serve",
+                "--demo",
+                "--port",
+                str(port),
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while "Uvicorn running" not in log.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.2)
+        text = log.read_text()
+        assert f"http://localhost:{port}/" in text
+        logins = re.findall(r"demo (\w+)\s+(\S+@\S+)\s+password: (\S+)", text)
+        assert {role for role, _, _ in logins} == {
+            "secas",
+            "ssc",
+            "supplier",
+            "manufacturer",
+            "reader",
+        }
+        for role, email, password in logins:
+            signed = httpx.post(
+                f"http://127.0.0.1:{port}/api/v1/session",
+                json={"email": email, "password": password},
+            )
+            assert signed.status_code == 200, signed.text
+            assert signed.json()["role"] == role
+    finally:
+        process.send_signal(2)
+        process.wait(30)

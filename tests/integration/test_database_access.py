@@ -82,6 +82,42 @@ def test_a_read_only_database_serves_reads_and_refuses_writes(
         assert "Traceback" not in err and "attempt to write" not in err
 
 
+def test_a_read_only_database_is_served_by_the_api(read_only_folder: Path, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from firpath.api.app import create_app
+    from firpath.store.engine import open_engine
+
+    db = str(read_only_folder / "fir.db")
+    path = write_cpl(tmp_path / "a.csv", [row("101", "01000000"), row("102", "01000100", "101")])
+    steps = (
+        (("init",), None),
+        (("import", str(path)), None),
+        (("users", "add", "supplier@example.org", "--role", "supplier"), "a long password\n" * 2),
+        (("tokens", "create", "supplier@example.org", "--json"), None),
+    )
+    for args, stdin in steps:  # in a child: no file left open here
+        done = subprocess.run(
+            [sys.executable, "-m", "firpath.cli.main", "--db", db, *args],
+            capture_output=True,
+            text=True,
+            input=stdin,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    token = json.loads(done.stdout)["token"]
+    make_read_only(read_only_folder)
+    engine = open_engine(db, create=False)
+    try:
+        with TestClient(create_app(engine), raise_server_exceptions=False) as client:
+            supplier = {"Authorization": f"Bearer {token}"}
+            answer = client.get("/api/v1/paths", params={"from": "101"}, headers=supplier)
+    finally:
+        engine.dispose()
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["to"] == "102"
+
+
 def test_a_plain_file_path_for_db_is_a_sqlite_database(tmp_path: Path) -> None:
     relative = subprocess.run(
         [sys.executable, "-m", "firpath.cli.main", "--db", "plain.db", "init"],

@@ -17,10 +17,14 @@ from firpath.documents import (
     history_document,
     path_document,
     step_document,
+    submission_document,
+    submissions_document,
 )
 from firpath.domain.completeness import Grouping, tally_completeness
 from firpath.domain.errors import MAX_DEFECTS_KEPT, Defect, FieldInvalid, FirpathError, InvalidInput
 from firpath.domain.firmware_ref import AmbiguousFirmware
+from firpath.domain.record import entry_to_record
+from firpath.domain.submission import Submission, SubmissionState
 from firpath.domain.upgrade_graph import PathResult, PathStatus
 from firpath.domain.values import DeviceType
 from firpath.services.backfill import CompletenessReport
@@ -220,3 +224,36 @@ def test_the_module_loads_no_database_file_or_interface_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def _submission(state: str, upgrade_from: str, cpl_entry_id: str | None = None) -> Submission:
+    record = entry_to_record(entry("X", upgrade_from))
+    del record["cpl_entry_id"]
+    return Submission(
+        submission_id=7,
+        state=SubmissionState(state),
+        manufacturer_id=record["manufacturer_id"],
+        submitted_by="maker@example.com",
+        submitted_at=dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC),
+        record=record,
+        all_earlier=True,
+        upgrade_from_given={"all_earlier": True},
+        cpl_entry_id=cpl_entry_id,
+    )
+
+
+def test_a_pending_all_earlier_submission_shows_the_form_and_what_approval_checks() -> None:
+    document = submission_document(_submission("pending", ""))
+    assert document["id"] == 7 and document["state"] == "pending"
+    assert document["entry"]["cpl_entry_id"] is None
+    assert document["entry"]["upgrade_from"] == {"all_earlier": True}
+    assert len(document["checked_again_at_approval"]) == 3
+    assert json.loads(json.dumps(document)) == document
+
+
+def test_an_approved_submission_shows_its_entry_id_and_the_expanded_ids() -> None:
+    document = submission_document(_submission("approved", "1;2", cpl_entry_id="3"))
+    assert document["cpl_entry_id"] == document["entry"]["cpl_entry_id"] == "3"
+    assert document["entry"]["upgrade_from"] == ["1", "2"]
+    assert document["checked_again_at_approval"] == []
+    assert submissions_document([_submission("pending", "")])["submissions"][0]["id"] == 7

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from firpath.domain.errors import (
+    AlreadyDecided,
     DatabaseNotReady,
     FieldInvalid,
     FirpathError,
@@ -28,6 +29,7 @@ from firpath.error_codes import classify, exit_code_for_status
         (UnreadableFile("x.csv: binary file"), (1, 422, "unreadable_file")),
         (NotFound("CPL entry 9 is not on the CPL"), (3, 404, "not_found")),
         (StorageConflict("refused"), (1, 409, "conflict")),
+        (AlreadyDecided("submission 3 is already approved"), (1, 409, "already_decided")),
         (DatabaseNotReady("run firpath init"), (1, 503, "database_not_ready")),
         (UnwritableFile("out.csv: cannot be written"), (1, 500, "unwritable_file")),
         (FirpathError("anything else"), (1, 400, "error")),

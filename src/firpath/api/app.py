@@ -7,8 +7,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from firpath import __version__
-from firpath.api import entries, fleet_plans, paths, session
+from firpath.api import entries, fleet_plans, paths, session, submissions
 from firpath.api.errors import install_error_handlers
+from firpath.api.worker_header import WorkerHeader
 from firpath.io.uploads import DEFAULT_LIMIT_MB, MB
 from firpath.services.warm_registry import WarmRegistry
 
@@ -29,11 +30,15 @@ def create_app(engine: Engine, *, upload_limit_mb: int = DEFAULT_LIMIT_MB) -> Fa
     app.state.warm = WarmRegistry(engine)
     app.state.upload_limit = upload_limit_mb * MB
     install_error_handlers(app)
-    for router in (entries.router, paths.router, fleet_plans.router, session.router):
-        app.include_router(router, prefix=API_PREFIX)
+    app.add_middleware(WorkerHeader)
 
     @app.get("/healthz", tags=["health"], summary="The server answers (no sign-in)")
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
+
+    # routes are matched in order: the most asked-for first
+    routers = (paths.router, entries.router, session.router, submissions.router, fleet_plans.router)
+    for router in routers:
+        app.include_router(router, prefix=API_PREFIX)
 
     return app

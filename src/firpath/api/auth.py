@@ -71,12 +71,17 @@ def identify(request: Request) -> Caller:
     return Caller(credential.account, state, warm, secret if kind == "session" else None)
 
 
+def authorised(request: Request, permission: Permission, what: str) -> Caller:
+    """The caller of this request, if signed in and allowed `permission`."""
+    caller = identify(request)
+    caller.account.require(permission, what)
+    return caller
+
+
 def allowed(permission: Permission, what: str) -> Callable[[Request], Coroutine[Any, Any, Caller]]:
     """A route dependency: the caller, if signed in and allowed `permission`."""
 
     async def dependency(request: Request) -> Caller:
-        caller = identify(request)
-        caller.account.require(permission, what)
-        return caller
+        return authorised(request, permission, what)
 
     return dependency

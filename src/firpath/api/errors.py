@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,8 +14,9 @@ from starlette.exceptions import HTTPException
 
 from firpath.documents import error_document
 from firpath.domain.account import TooManyAttempts
-from firpath.domain.errors import FirpathError
+from firpath.domain.errors import FirpathError, clip
 from firpath.error_codes import classify
+from firpath.io.columns import column_named
 
 log = logging.getLogger("firpath.api")
 
@@ -49,20 +52,46 @@ def _firpath_error(_request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+_SECRET_FIELDS = ("password", "token", "secret")
+
+
+def _validation_detail(problem: Mapping[str, Any]) -> dict[str, Any]:
+    """One request validation problem as `{"field", "value", "message"}`, said plainly."""
+    loc = tuple(problem.get("loc", ()))
+    where = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    field = ".".join(where) or None
+    kind = str(problem.get("type", ""))
+    message = str(problem.get("msg", "is not valid"))
+    given = problem.get("input")
+    if kind == "json_invalid":
+        why = (problem.get("ctx") or {}).get("error", "cannot be decoded")
+        at = f" (at character {loc[-1] + 1})" if loc and isinstance(loc[-1], int) else ""
+        return {"field": None, "value": None, "message": f"the body is not valid JSON: {why}{at}"}
+    if field is None and kind in ("model_attributes_type", "dict_type", "model_type"):
+        message = "the body must be a JSON object ({...}) sent as Content-Type: application/json"
+    elif field is None and kind == "missing":
+        message = "a JSON body is required (Content-Type: application/json)"
+    elif kind == "missing":
+        message = "is required"
+    elif kind == "extra_forbidden":
+        meant = column_named(field or "")
+        hint = f"; did you mean {meant}?" if meant and meant != field else ""
+        message = f"is not a field of this request{hint} (fields: see /openapi.json)"
+    elif kind == "string_type" and isinstance(given, (int, float, bool)):
+        message = 'must be text in double quotes (e.g. "0101"), not a number or true/false'
+    secret = any(s in (field or "").lower() for s in _SECRET_FIELDS)
+    shown = None
+    if field and not secret and kind != "missing" and isinstance(given, (str, int, float, bool)):
+        shown = clip(json.dumps(given) if not isinstance(given, str) else given)
+    return {"field": field, "value": shown, "message": message}
+
+
 def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    details = []
-    for problem in exc.errors():
-        where = [str(p) for p in problem.get("loc", ()) if p not in ("body", "query", "path")]
-        details.append(
-            {
-                "field": ".".join(where) or None,
-                "value": None,
-                "message": str(problem.get("msg", "is not valid")),
-            }
-        )
-    fields = ", ".join(d["field"] or "request" for d in details)
-    return error_response(422, "invalid_input", f"invalid request: {fields}", details)
+    details = [_validation_detail(problem) for problem in exc.errors()]
+    fields = ", ".join(d["field"] or "body" for d in details)
+    first = details[0]["message"] if len(details) == 1 else f"{len(details)} problems"
+    return error_response(422, "invalid_input", f"invalid request ({fields}): {first}", details)
 
 
 def _http_error(_request: Request, exc: Exception) -> JSONResponse:

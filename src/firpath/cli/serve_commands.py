@@ -44,10 +44,28 @@ def serve(
             help="Largest fleet file accepted; uploads are kept in TMPDIR while planned.",
         ),
     ] = 2048,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Take the client address and scheme (https) from X-Forwarded-For/-Proto when "
+            "the connection comes from --forwarded-allow-ips.",
+        ),
+    ] = True,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            metavar="IPS",
+            help="Proxies trusted for X-Forwarded-*: comma-separated addresses or networks, or "
+            "* (default: FORWARDED_ALLOW_IPS, else 127.0.0.1,::1).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the FIR's HTTP API until Ctrl-C."""
     import uvicorn
 
+    trusted = _trusted_proxies(forwarded_allow_ips)
     config = settings(ctx)
     if demo:
         config.db = _demo_database(config.db)
@@ -67,15 +85,44 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=trusted,
         log_level="info",
         access_log=True,
         server_header=False,
     )
 
 
+def _trusted_proxies(given: str | None) -> str | None:
+    """The --forwarded-allow-ips value checked: `*`, or IP addresses and networks."""
+    if given is None:
+        return None
+    import ipaddress
+
+    items = [item.strip() for item in given.split(",") if item.strip()]
+    if not items:
+        raise FieldInvalid("--forwarded-allow-ips", given, "give addresses or networks, or *")
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise FieldInvalid(
+                "--forwarded-allow-ips",
+                item,
+                "is not an IP address or network (like 10.0.0.5, 10.0.0.0/8 or *)",
+            ) from None
+    return ",".join(items)
+
+
 def _demo_database(given: str | None) -> str:
     """A fresh SQLite file for --demo (the --db file, which must not exist, or a new one)."""
     if given:
+        if "://" in given and not given.startswith("sqlite:///"):
+            raise FieldInvalid(
+                "--db", given, "--demo starts on a new SQLite file: give a new file name or no --db"
+            )
         path = Path(given.removeprefix("sqlite:///"))
         if path.exists():
             raise FieldInvalid("--db", given, "exists: --demo starts on a new database file")

@@ -200,3 +200,7 @@ class PreconditionRequired(FirpathError):
 
 class TooLarge(FirpathError):
     """An upload larger than the server accepts."""
+
+
+class AlreadyDecided(FirpathError):
+    """A submission already approved or rejected: only a pending one can be decided."""

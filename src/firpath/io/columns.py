@@ -101,15 +101,25 @@ class HeaderMap:
     columns: list[str]
 
 
-def match_header(
-    header: Sequence[str], allowed: Sequence[str], required: Sequence[str]
-) -> tuple[HeaderMap, list[Defect]]:
-    """Map a header row to canonical columns; unknown, duplicate or missing ones are defects."""
-    lookup: Mapping[str, str] = (
+def _lookup(allowed: Sequence[str]) -> Mapping[str, str]:
+    return (
         {header_key(c): c for c in allowed}
         | {header_key(LABELS[c]): c for c in allowed if c in LABELS}
         | {k: v for k, v in _ALIASES.items() if v in allowed}
     )
+
+
+def column_named(name: str, allowed: Sequence[str] = CPL_ALL_COLUMNS) -> str | None:
+    """The canonical column a name means (its label, another spelling, case and spacing
+    ignored), or None."""
+    return _lookup(allowed).get(header_key(name))
+
+
+def match_header(
+    header: Sequence[str], allowed: Sequence[str], required: Sequence[str]
+) -> tuple[HeaderMap, list[Defect]]:
+    """Map a header row to canonical columns; unknown, duplicate or missing ones are defects."""
+    lookup = _lookup(allowed)
     columns: list[str] = []
     defects: list[Defect] = []
     seen: dict[str, int] = {}

@@ -164,8 +164,14 @@ def apply_cpl_records(
     on_stage: Stage = no_stages,
     action: str = "import",
     replace_corrections: bool = False,
+    command: str | None = None,
+    reason: str | None = None,
 ) -> ImportReport:
-    """`import_cpl_records` within the caller's write transaction (raises before writing)."""
+    """`import_cpl_records` within the caller's write transaction (raises before writing).
+
+    `command` names what the audit batch was made by (default: import, or demo) and `reason`
+    says why (an approval's), on the batch and on each entry's audit record.
+    """
     if records.kind == "backfill":  # a returned chase list: complete its rows, then as usual
         completed, filled = complete_backfill_records(conn, records, source=source)
         report = apply_cpl_records(
@@ -235,17 +241,20 @@ def apply_cpl_records(
         audit.ChangeBatch(
             actor=actor,
             action=action,
-            command="demo" if action == "demo" else "import",
+            command=command or ("demo" if action == "demo" else "import"),
             at=now(),
             source=source,
+            reason=reason,
         ),
         itertools.chain(
             made,
             (
-                audit.AuditRecord("cpl_entry", e.cpl_entry_id, "create", after=entry_to_record(e))
+                audit.AuditRecord(
+                    "cpl_entry", e.cpl_entry_id, "create", after=entry_to_record(e), reason=reason
+                )
                 for e in plan.new
             ),
-            (audit.entry_update(b, a) for b, a in plan.changed),
+            (audit.entry_update(b, a, reason=reason) for b, a in plan.changed),
         ),
         {
             "created": report.created,

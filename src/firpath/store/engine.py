@@ -11,13 +11,14 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from firpath.domain.errors import DatabaseNotReady, FirpathError
+from firpath.domain.errors import DatabaseNotReady, FieldInvalid, FirpathError
 
 DEFAULT_URL: Final = "sqlite:///firpath.db"
 ENV_VAR: Final = "FIRPATH_DATABASE_URL"
 LOCK_WAIT_VAR: Final = "FIRPATH_LOCK_WAIT"
 DEFAULT_LOCK_WAIT: Final = 600.0  # seconds a writer waits for the one before it
 WRITE_OPTION: Final = "firpath_write"  # execution option: this transaction writes
+POOL_SIZE_VAR: Final = "FIRPATH_POOL_SIZE"
 
 
 class BadDatabaseUrl(FirpathError):
@@ -32,6 +33,17 @@ def lock_wait() -> float:
     except ValueError:
         return DEFAULT_LOCK_WAIT
     return value if value > 0 else DEFAULT_LOCK_WAIT
+
+
+def pool_options() -> dict[str, int]:
+    """PostgreSQL connections one process may open: FIRPATH_POOL_SIZE=N caps them at N
+    (default: SQLAlchemy's pool, 5 kept open and up to 10 more under load)."""
+    text = os.environ.get(POOL_SIZE_VAR, "").strip()
+    if not text:
+        return {}
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise FieldInvalid(POOL_SIZE_VAR, text, "must be a whole number from 1 to 1000")
+    return {"pool_size": int(text), "max_overflow": 0}
 
 
 def resolve_url(url: str | None) -> str:
@@ -62,7 +74,7 @@ def open_engine(url: str | None = None, *, create: bool = True) -> Engine:
     backend = parsed.get_backend_name()
     if backend == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, **pool_options())
     if backend != "sqlite":
         raise BadDatabaseUrl(
             f"database URL {text[:80]!r}: only sqlite and postgresql are supported"

@@ -3,7 +3,9 @@
 SQLite: a writer's transaction starts with BEGIN IMMEDIATE (the database's write lock, waited
 for up to the busy timeout); a reader's BEGIN pins a WAL snapshot at its first read.
 PostgreSQL: a writer takes a transaction-level advisory lock before its first read; a reader
-runs at REPEATABLE READ, so every statement sees the same snapshot.
+runs at REPEATABLE READ, so every statement sees the same snapshot. PostgreSQL releases the
+lock only after the commit is visible to new snapshots, so writers' commits are seen in the
+order they took the lock (what the warm registry's revision counter relies on).
 """
 
 from __future__ import annotations

@@ -169,17 +169,21 @@ submissions = Table(
     "submissions",
     metadata,
     Column("submission_id", Integer, primary_key=True, autoincrement=True),
-    Column("submitted_by", Text, nullable=False),
+    Column("submitted_by", Text, nullable=False),  # the account's email
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     Column("manufacturer_id", String(4), nullable=False),
     Column("state", String(16), nullable=False),  # pending, approved, rejected
-    Column("entry", JSON, nullable=False),  # the CPL record as submitted (upgrade_from resolved)
+    # the CPL record as submitted, normalised, without its CPL Entry ID; upgrade_from resolved
+    # to IDs or N/A (empty while all_earlier waits for the approval)
+    Column("entry", JSON, nullable=False),
     Column("all_earlier", Integer, nullable=False, server_default="0"),
-    Column("cpl_entry_id", String(64)),
+    Column("upgrade_from_given", JSON),  # as the submitter wrote it
+    Column("cpl_entry_id", String(64)),  # assigned when approved
     Column("decided_by", Text),
     Column("decided_at", DateTime(timezone=True)),
     Column("decision_reason", Text),
     Index("ix_submissions_state", "state"),
+    Index("ix_submissions_submitted_by", "submitted_by"),
 )
 
 # Counters read on every API request to tell whether a worker's caches are current:

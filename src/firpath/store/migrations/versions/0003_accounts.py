@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("entry", sa.JSON, nullable=False),
         sa.Column("all_earlier", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("upgrade_from_given", sa.JSON),
         sa.Column("cpl_entry_id", sa.String(64)),
         sa.Column("decided_by", sa.Text),
         sa.Column("decided_at", sa.DateTime(timezone=True)),
@@ -74,6 +75,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("submission_id", name="pk_submissions"),
     )
     op.create_index("ix_submissions_state", "submissions", ["state"])
+    op.create_index("ix_submissions_submitted_by", "submissions", ["submitted_by"])
     counters = op.create_table(
         "counters",
         sa.Column("name", sa.String(32), nullable=False),
