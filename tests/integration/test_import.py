@@ -166,8 +166,10 @@ def test_a_cycle_is_reported_with_its_ids(engine: Engine, tmp_path: Path) -> Non
     ]
     with pytest.raises(InvalidInput) as caught:
         load(engine, write_cpl(tmp_path / "cycle.csv", rows))
-    (defect,) = caught.value.defects
-    assert "101 -> 102 -> 103 -> 101" in defect.message
+    later, cycle = caught.value.defects  # 101 names 103, a later version, which closes a loop
+    assert (later.entry_id, later.value) == ("101", "103")
+    assert "later than 101's own firmware v01000000 (01000000)" in later.message
+    assert "101 -> 102 -> 103 -> 101" in cycle.message
     assert count(engine) == 0
 
 

@@ -18,6 +18,7 @@ from firpath.domain.upgrade_from import UpgradeFrom, parse_upgrade_from
 from firpath.domain.values import DeviceType, EntryStatus
 
 MODEL = ("1A2B", "0001", "0002")
+SAME = "01000000"  # one firmware version for every entry of a loop: only the loop is wrong
 OTHER_MODEL = ("1A2B", "0001", "0003")
 ALL_NEW_FIELDS = ("upgrade_from", "zigbee_chipset_vendor", "zigbee_stack_version", "zigbee_band")
 IN_SCOPE = [
@@ -56,7 +57,9 @@ def entry(
         manufacturer_id=manufacturer,
         model_id=model_id,
         hardware_version=hardware,
-        firmware_version=version or f"{int(sha(eid)[:6], 16):08X}",
+        # numeric IDs in order are versions in order (upgrade from names earlier firmware)
+        firmware_version=version
+        or (f"{int(eid):08X}" if eid.isdigit() else f"{int(sha(eid)[:6], 16):08X}"),
         manufacturer_image_hash=image_hash or sha(eid),
         status=status,
         upgrade_from=parse_upgrade_from(upgrade_from),
@@ -182,7 +185,9 @@ def test_upgrade_from_entries_of_the_same_model_is_accepted_even_if_removed() ->
 
 
 def test_a_two_entry_upgrade_cycle_is_refused_with_its_ids() -> None:
-    entries = catalogue(entry("10001", "10002"), entry("10002", "10001"))
+    entries = catalogue(
+        entry("10001", "10002", version=SAME), entry("10002", "10001", version=SAME)
+    )
     defects = check_catalogue(entries, {"10001": 2, "10002": 3})
     assert defects == [
         Defect(
@@ -197,11 +202,11 @@ def test_a_two_entry_upgrade_cycle_is_refused_with_its_ids() -> None:
 
 def test_a_three_entry_upgrade_cycle_is_refused_with_its_ids_in_upgrade_order() -> None:
     entries = catalogue(
-        entry("10000", "N/A"),
-        entry("10001", "10000;10003"),
-        entry("10002", "10001"),
-        entry("10003", "10002"),
-        entry("10004", "10003"),
+        entry("10000", "N/A", version=SAME),
+        entry("10001", "10000;10003", version=SAME),
+        entry("10002", "10001", version=SAME),
+        entry("10003", "10002", version=SAME),
+        entry("10004", "10003", version=SAME),
     )
     defects = check_catalogue(entries, {"10003": 4, "10002": 6, "10001": 9})
     assert len(defects) == 1
@@ -213,7 +218,7 @@ def test_a_three_entry_upgrade_cycle_is_refused_with_its_ids_in_upgrade_order() 
 
 
 def test_a_cycle_among_stored_entries_is_reported_on_its_first_id() -> None:
-    entries = catalogue(entry("B", "C"), entry("C", "B"))
+    entries = catalogue(entry("B", "C", version=SAME), entry("C", "B", version=SAME))
     (defect,) = check_catalogue(entries)
     assert defect.row is None
     assert defect.entry_id == "B"
@@ -222,11 +227,11 @@ def test_a_cycle_among_stored_entries_is_reported_on_its_first_id() -> None:
 
 def test_each_looping_group_is_reported_once() -> None:
     entries = catalogue(
-        entry("1", "2"),
-        entry("2", "1"),
-        entry("7", "9", model=OTHER_MODEL),
-        entry("8", "7", model=OTHER_MODEL),
-        entry("9", "8", model=OTHER_MODEL),
+        entry("1", "2", version=SAME),
+        entry("2", "1", version=SAME),
+        entry("7", "9", model=OTHER_MODEL, version=SAME),
+        entry("8", "7", model=OTHER_MODEL, version=SAME),
+        entry("9", "8", model=OTHER_MODEL, version=SAME),
     )
     cycles = find_cycles(entries)
     assert sorted(sorted(c) for c in cycles) == [["1", "2"], ["7", "8", "9"]]
@@ -255,7 +260,9 @@ def test_a_long_upgrade_chain_has_no_defect_and_no_recursion_limit(length: int) 
 
 def test_a_long_upgrade_chain_closed_into_a_loop_is_one_cycle() -> None:
     length = 5_000
-    chain = [entry("1", str(length))] + [entry(str(i), str(i - 1)) for i in range(2, length + 1)]
+    chain = [entry("1", str(length), version=SAME)] + [
+        entry(str(i), str(i - 1), version=SAME) for i in range(2, length + 1)
+    ]
     (defect,) = check_catalogue(catalogue(*chain))
     assert defect.message.startswith("upgrade cycle: 1 -> 2 -> 3 -> 4 -> ")
     assert defect.message.count(" -> ") == length
@@ -478,3 +485,61 @@ def test_a_dont_know_placeholder_is_not_a_zigbee_value_for_an_in_scope_device(
     assert "leave the cell empty" in defect.message
     ihd = dataclasses.replace(bad, device_type=DeviceType.IHD)
     assert check_entry(ihd) == []
+
+
+def test_upgrade_from_naming_later_firmware_is_refused_naming_both_versions() -> None:
+    entries = catalogue(
+        entry("1", "N/A", version="01000000"),
+        entry("2", "1;3", version="01020000"),
+        entry("3", "1", version="01030000"),
+    )
+    (defect,) = check_catalogue(entries, {"2": 7})
+    assert (defect.row, defect.field, defect.entry_id, defect.value) == (
+        7,
+        "upgrade_from",
+        "2",
+        "3",
+    )
+    assert "later than 2's own firmware 01020000" in defect.message
+    assert "01030000" in defect.message
+
+
+def test_upgrade_from_a_twin_build_of_the_same_version_is_accepted() -> None:
+    entries = catalogue(
+        entry("1", "N/A", version="01000000", image_hash=sha("a")),
+        entry("2", "1", version="01000000", image_hash=sha("b")),
+    )
+    assert check_catalogue(entries) == []
+
+
+def test_a_loop_across_versions_is_refused_as_later_firmware_and_as_a_cycle() -> None:
+    entries = catalogue(entry("1", "2"), entry("2", "1"))
+    messages = [d.message for d in check_catalogue(entries)]
+    assert any("later than 1's own firmware" in m for m in messages)
+    assert any(m.startswith("upgrade cycle: 1 -> 2 -> 1") for m in messages)
+
+
+def test_an_entry_of_another_device_type_than_its_device_model_is_refused() -> None:
+    entries = catalogue(
+        entry("1", "N/A"),
+        entry("2", "1"),
+        entry("3", "2", device_type=DeviceType.GSME),
+    )
+    (defect,) = check_catalogue(entries, {"3": 4})
+    assert (defect.row, defect.field, defect.entry_id, defect.value) == (
+        4,
+        "device_type",
+        "3",
+        "GSME",
+    )
+    assert "is ESME on the CPL (e.g. 1), not GSME" in defect.message
+
+
+def test_a_stored_device_type_wins_over_a_file_of_many_entries_of_another() -> None:
+    entries = catalogue(
+        entry("1", "N/A"),
+        entry("2", "1", device_type=DeviceType.GSME),
+        entry("3", "2", device_type=DeviceType.GSME),
+    )
+    defects = check_catalogue(entries, {"2": 2, "3": 3})
+    assert sorted(d.entry_id or "" for d in defects) == ["2", "3"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Final
 
 from firpath.domain.band import ZigbeeBand
 from firpath.domain.entry import NEW_FIELDS as NEW_FIELDS  # the four fields, named here too
-from firpath.domain.entry import CplEntry
+from firpath.domain.entry import CplEntry, DeviceModel
 from firpath.domain.errors import Defect
 from firpath.domain.upgrade_from import UpgradeFromKind
 from firpath.domain.values import DeviceType
@@ -91,7 +92,8 @@ def check_catalogue(
     *,
     unresolved: Collection[str] = (),
 ) -> list[Defect]:
-    """Rules over a whole set of entries: 2 (references), 3 (no cycle) and 4 (unique builds).
+    """Rules over a whole set of entries: 2 (references: stored, same device model, not later
+    firmware), 3 (no cycle), 4 (unique builds), and one device type per device model.
 
     `entries` must hold every entry that the checked entries reference or share a device
     model with; `rows` names the input row of each entry that came from a file;
@@ -99,6 +101,7 @@ def check_catalogue(
     """
     rows = rows or {}
     defects = _check_references(entries, rows, unresolved)
+    defects += _check_model_types(entries, rows)
     defects += _check_unique_builds(entries, rows)
     defects += _check_cycles(entries, rows)
     return defects
@@ -144,6 +147,55 @@ def _check_references(
                         ref,
                     )
                 )
+            elif target.firmware_number > entry.firmware_number and (not rows or eid in rows):
+                defects.append(
+                    Defect(
+                        f"upgrade_from names {ref} (firmware {_version(target)}), which is later "
+                        f"than {eid}'s own firmware {_version(entry)}: upgrade from lists "
+                        "earlier firmware, and a meter is never taken back to an older version",
+                        rows.get(eid),
+                        "upgrade_from",
+                        eid,
+                        ref,
+                    )
+                )
+    return defects
+
+
+def _version(entry: CplEntry) -> str:
+    name = entry.firmware_version_name
+    return f"{name} ({entry.firmware_version})" if name else entry.firmware_version
+
+
+def _check_model_types(entries: Mapping[str, CplEntry], rows: Mapping[str, int]) -> list[Defect]:
+    """One device model is one device type: an entry (of this input) whose type differs from
+    the model's other entries (those already stored first) is refused."""
+    types: dict[DeviceModel, Counter[DeviceType]] = defaultdict(Counter)
+    stored: dict[DeviceModel, Counter[DeviceType]] = defaultdict(Counter)
+    example: dict[tuple[DeviceModel, DeviceType], str] = {}
+    for eid, entry in entries.items():
+        types[entry.device_model][entry.device_type] += 1
+        if eid not in rows:
+            stored[entry.device_model][entry.device_type] += 1
+        example.setdefault((entry.device_model, entry.device_type), eid)
+    defects: list[Defect] = []
+    for eid, entry in entries.items():
+        model = entry.device_model
+        if len(types[model]) < 2 or (rows and eid not in rows):
+            continue
+        usual = (stored[model] or types[model]).most_common(1)[0][0]
+        if entry.device_type is not usual:
+            defects.append(
+                Defect(
+                    f"device model {model} is {usual.value} on the CPL (e.g. "
+                    f"{example[(model, usual)]}), not {entry.device_type.value}: one device "
+                    "model is one device type",
+                    rows.get(eid),
+                    "device_type",
+                    eid,
+                    entry.device_type.value,
+                )
+            )
     return defects
 
 
