@@ -11,6 +11,7 @@ from typing import Any, Final
 from fastapi import Request
 
 from firpath.domain.account import Account, NotAllowed, NotSignedIn, Permission
+from firpath.services.accounts import secret_hash
 from firpath.services.warm_registry import RegistryState, WarmRegistry
 
 SESSION_COOKIE: Final = "firpath_session"
@@ -62,8 +63,8 @@ def identify(request: Request) -> Caller:
         raise NotSignedIn(f"the {kind} is not valid (unknown, revoked, expired or disabled)")
     if kind == "session" and request.method not in _SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
-        expected = credential.csrf_token or ""
-        if not sent or not secrets.compare_digest(sent.encode(), expected.encode()):
+        expected = credential.csrf_hash or ""
+        if not sent or not expected or not secrets.compare_digest(secret_hash(sent), expected):
             raise NotAllowed(
                 f"a change made with a session cookie must send the {CSRF_HEADER} header "
                 "given at sign-in"
