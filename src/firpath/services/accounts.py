@@ -14,12 +14,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 
-from firpath.domain import values
 from firpath.domain.account import (
     Account,
     NotSignedIn,
     Role,
     TooManyAttempts,
+    acting_for,
     check_password,
     email_address,
     login_delay,
@@ -70,15 +70,7 @@ def add_user(
     """Create an account; a manufacturer account names the manufacturer ids it acts for."""
     address = email_address(email)
     kind = Role.parse(role)
-    ids = frozenset(values.manufacturer_id(m) for m in manufacturer_ids)
-    if kind is Role.MANUFACTURER and not ids:
-        raise FieldInvalid(
-            "--manufacturer-id", "", "a manufacturer account needs its manufacturer id(s)"
-        )
-    if kind is not Role.MANUFACTURER and ids:
-        raise FieldInvalid(
-            "--manufacturer-id", ",".join(sorted(ids)), "only manufacturer accounts have these"
-        )
+    ids = acting_for(kind, manufacturer_ids)
     hashed = _HASHER.hash(check_password(password))
     with write_transaction(engine) as conn:
         if accounts.find_user(conn, address) is not None:
