@@ -21,6 +21,9 @@ from firpath.api.auth import CSRF_HEADER, SESSION_COOKIE
 from tests.api_harness import DemoRegistry, in_process
 from tests.conftest import BACKENDS, demo_database
 
+# one server (per backend) for the whole module under `--dist loadgroup`
+pytestmark = pytest.mark.xdist_group("authorization matrix")
+
 ROLES: Final = ("secas", "ssc", "supplier", "manufacturer", "reader")
 # callers whose credentials are no good: 401 wherever sign-in is needed
 NOT_SIGNED_IN: Final = (

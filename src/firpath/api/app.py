@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from firpath import __version__
 from firpath.api import entries, paths, session
 from firpath.api.errors import install_error_handlers
+from firpath.api.shapes import Health
 from firpath.services.warm_registry import WarmRegistry
 
 API_PREFIX = "/api/v1"
@@ -30,7 +31,13 @@ def create_app(engine: Engine) -> FastAPI:
     for router in (entries.router, paths.router, session.router):
         app.include_router(router, prefix=API_PREFIX)
 
-    @app.get("/healthz", tags=["health"], summary="The server answers (no sign-in)")
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        summary="The server answers (no sign-in)",
+        response_model=None,
+        responses={200: {"model": Health, "description": "the server answers"}},
+    )
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 

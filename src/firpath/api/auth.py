@@ -6,9 +6,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from firpath.domain.account import Account, NotAllowed, NotSignedIn, Permission
 from firpath.services.accounts import secret_hash
@@ -17,6 +18,20 @@ from firpath.services.warm_registry import RegistryState, WarmRegistry
 SESSION_COOKIE: Final = "firpath_session"
 CSRF_HEADER: Final = "X-CSRF-Token"
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# How the OpenAPI document names the two ways to sign in; `identify` does the checking
+BEARER: Final = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="A token from `firpath tokens create EMAIL`.",
+)
+SESSION: Final = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    scheme_name="session",
+    description=f"The cookie POST /api/v1/session sets; every change made with it must send "
+    f"the {CSRF_HEADER} header given at sign-in.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +87,18 @@ def identify(request: Request) -> Caller:
     return Caller(credential.account, state, warm, secret if kind == "session" else None)
 
 
-def allowed(permission: Permission, what: str) -> Callable[[Request], Coroutine[Any, Any, Caller]]:
-    """A route dependency: the caller, if signed in and allowed `permission`."""
+def allowed(permission: Permission | None, what: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
+    """A route dependency: the caller, if signed in and allowed `permission` (None: anyone
+    signed in)."""
 
-    async def dependency(request: Request) -> Caller:
+    async def dependency(
+        request: Request,
+        _token: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
+        _cookie: Annotated[str | None, Security(SESSION)],
+    ) -> Caller:
         caller = identify(request)
-        caller.account.require(permission, what)
+        if permission is not None:
+            caller.account.require(permission, what)
         return caller
 
     return dependency

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from firpath.documents import error_document
 from firpath.domain.account import TooManyAttempts
@@ -17,6 +18,7 @@ from firpath.error_codes import classify
 
 log = logging.getLogger("firpath.api")
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 _HTTP_CODES = {
     400: "bad_request",
     401: "not_signed_in",
@@ -53,6 +55,9 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     details = []
     for problem in exc.errors():
+        if problem.get("type") == "json_invalid":  # its `loc` is a character position
+            details.append({"field": "body", "value": None, "message": "is not valid JSON"})
+            continue
         where = [str(p) for p in problem.get("loc", ()) if p not in ("body", "query", "path")]
         details.append(
             {
@@ -62,16 +67,33 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
             }
         )
     fields = ", ".join(d["field"] or "request" for d in details)
+    if [d["field"] for d in details] == ["body"]:
+        return error_response(422, "invalid_input", "the body is not valid JSON", details)
     return error_response(422, "invalid_input", f"invalid request: {fields}", details)
 
 
-def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "error")
     response = error_response(exc.status_code, code, str(exc.detail))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
+    if exc.status_code == 405:
+        # the router names only the first route of the path; a path may have several
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
     return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:

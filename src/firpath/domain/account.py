@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Final
 
 from firpath.domain import values
+from firpath.domain.control_chars import find_control
 from firpath.domain.errors import FieldInvalid, FirpathError
 
 _EMAIL: Final = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
@@ -101,7 +102,7 @@ class Account:
 def email_address(value: str) -> str:
     """An email address as accounts are keyed: trimmed, lower case."""
     text = value.strip().lower()
-    if len(text) > 254 or _EMAIL.fullmatch(text) is None:
+    if len(text) > 254 or _EMAIL.fullmatch(text) is None or find_control(text):
         raise FieldInvalid("email", value, "is not an email address")
     return text
 
