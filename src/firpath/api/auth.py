@@ -11,6 +11,7 @@ from typing import Annotated, Any, Final
 from fastapi import Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from firpath.api.params import given_once
 from firpath.domain.account import Account, NotAllowed, NotSignedIn, Permission
 from firpath.services.accounts import secret_hash
 from firpath.services.warm_registry import RegistryState, WarmRegistry
@@ -99,6 +100,7 @@ def allowed(permission: Permission | None, what: str) -> Callable[..., Coroutine
         caller = identify(request)
         if permission is not None:
             caller.account.require(permission, what)
+        given_once(request)  # the caller may call the route: now its parameters
         return caller
 
     return dependency

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
-from fastapi import Path
+from fastapi import Path, Request
 
 from firpath.domain.completeness import MISSING_CHOICES
 from firpath.domain.control_chars import WITHOUT_CONTROLS
+from firpath.domain.errors import FieldInvalid
 
 _HEX4: Final = "[0-9A-Fa-f]{4}"
 # a manufacturer id, model id or hardware version: 4 hex digits
@@ -26,3 +27,12 @@ MISSING: Final = "^(" + "|".join(MISSING_CHOICES) + ")$"
 TEXT: Final[dict[str, Any]] = {"max_length": 200, "pattern": WITHOUT_CONTROLS}
 
 EntryId = Annotated[str, Path(pattern=ENTRY_ID, description="a CPL Entry ID", examples=["10039"])]
+
+
+def given_once(request: Request) -> None:
+    """Refuse a query parameter given more than once (no route takes a list: FastAPI would
+    silently keep the last)."""
+    for name in request.query_params:
+        given = request.query_params.getlist(name)
+        if len(given) > 1:
+            raise FieldInvalid(name, given[0], f"give {name} once, not {len(given)} times")
