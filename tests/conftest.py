@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,11 +37,11 @@ def postgres() -> Iterator[PostgresServer]:
         server.stop()
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of a new, empty database (not yet initialised)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'firpath.db'}"
+@contextmanager
+def new_database(request: pytest.FixtureRequest, backend: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database on `backend` (dropped afterwards on PostgreSQL)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'firpath.db'}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")
     name = f"t_{os.getpid()}_{next(_counter)}"
@@ -53,6 +54,29 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a new, empty database (not yet initialised)."""
+    with new_database(request, request.param, tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def demo_database(
+    request: pytest.FixtureRequest, backend: str, folder: Path
+) -> Iterator[DemoRegistry]:
+    """A new database on `backend` holding the demo registry (for fixtures wider than a test)."""
+    from firpath.services.database import initialise
+
+    with new_database(request, backend, folder) as url:
+        eng = open_engine(url)
+        initialise(eng)
+        try:
+            yield demo_registry(eng, url)
+        finally:
+            eng.dispose()
 
 
 @pytest.fixture

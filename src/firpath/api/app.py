@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from firpath import __version__
 from firpath.api import entries, fleet_plans, paths, session, submissions
 from firpath.api.errors import install_error_handlers
+from firpath.api.shapes import Health
 from firpath.api.worker_header import WorkerHeader
 from firpath.io.uploads import DEFAULT_LIMIT_MB, MB
 from firpath.services.warm_registry import WarmRegistry
@@ -32,7 +33,13 @@ def create_app(engine: Engine, *, upload_limit_mb: int = DEFAULT_LIMIT_MB) -> Fa
     install_error_handlers(app)
     app.add_middleware(WorkerHeader)
 
-    @app.get("/healthz", tags=["health"], summary="The server answers (no sign-in)")
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        summary="The server answers (no sign-in)",
+        response_model=None,
+        responses={200: {"model": Health, "description": "the server answers"}},
+    )
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 

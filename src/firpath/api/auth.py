@@ -6,16 +6,33 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from firpath.api.params import given_once
 from firpath.domain.account import Account, NotAllowed, NotSignedIn, Permission
+from firpath.services.accounts import secret_hash
 from firpath.services.warm_registry import RegistryState, WarmRegistry
 
 SESSION_COOKIE: Final = "firpath_session"
 CSRF_HEADER: Final = "X-CSRF-Token"
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# How the OpenAPI document names the two ways to sign in; `identify` does the checking
+BEARER: Final = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="A token from `firpath tokens create EMAIL`.",
+)
+SESSION: Final = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    scheme_name="session",
+    description=f"The cookie POST /api/v1/session sets; every change made with it must send "
+    f"the {CSRF_HEADER} header given at sign-in.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +79,8 @@ def identify(request: Request) -> Caller:
         raise NotSignedIn(f"the {kind} is not valid (unknown, revoked, expired or disabled)")
     if kind == "session" and request.method not in _SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
-        expected = credential.csrf_token or ""
-        if not sent or not secrets.compare_digest(sent.encode(), expected.encode()):
+        expected = credential.csrf_hash or ""
+        if not sent or not expected or not secrets.compare_digest(secret_hash(sent), expected):
             raise NotAllowed(
                 f"a change made with a session cookie must send the {CSRF_HEADER} header "
                 "given at sign-in"
@@ -71,17 +88,34 @@ def identify(request: Request) -> Caller:
     return Caller(credential.account, state, warm, secret if kind == "session" else None)
 
 
-def authorised(request: Request, permission: Permission, what: str) -> Caller:
-    """The caller of this request, if signed in and allowed `permission`."""
+def authorised(request: Request, permission: Permission | None, what: str) -> Caller:
+    """The caller of this request, if signed in and allowed `permission` (None: anyone signed
+    in)."""
     caller = identify(request)
-    caller.account.require(permission, what)
+    if permission is not None:
+        caller.account.require(permission, what)
     return caller
 
 
-def allowed(permission: Permission, what: str) -> Callable[[Request], Coroutine[Any, Any, Caller]]:
-    """A route dependency: the caller, if signed in and allowed `permission`."""
+# The OpenAPI security of a route that checks its caller inline (`authorised`), as `allowed`
+# declares it through its dependencies
+SIGNED_IN_SECURITY: Final[list[dict[str, Any]]] = [
+    {BEARER.scheme_name: []},
+    {SESSION.scheme_name: []},
+]
 
-    async def dependency(request: Request) -> Caller:
-        return authorised(request, permission, what)
+
+def allowed(permission: Permission | None, what: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
+    """A route dependency: the caller, if signed in and allowed `permission` (None: anyone
+    signed in)."""
+
+    async def dependency(
+        request: Request,
+        _token: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
+        _cookie: Annotated[str | None, Security(SESSION)],
+    ) -> Caller:
+        caller = authorised(request, permission, what)
+        given_once(request)  # the caller may call the route: now its parameters
+        return caller
 
     return dependency

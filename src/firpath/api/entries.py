@@ -10,6 +10,17 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from firpath.api.auth import Caller, allowed
+from firpath.api.params import HEX4, MISSING, TEXT, EntryId
+from firpath.api.shapes import (
+    ETAG,
+    SIGNED_IN,
+    Completeness,
+    CorrectedEntry,
+    EntryDetail,
+    EntryPage,
+    History,
+    answers,
+)
 from firpath.documents import (
     completeness_document,
     entry_detail_document,
@@ -18,8 +29,10 @@ from firpath.documents import (
 )
 from firpath.domain import values
 from firpath.domain.account import Permission
+from firpath.domain.band import ZigbeeBand
 from firpath.domain.completeness import Grouping
 from firpath.domain.errors import FieldInvalid, PreconditionRequired
+from firpath.domain.values import DeviceType, EntryStatus
 
 router = APIRouter(tags=["entries"])
 Reader = Annotated[Caller, Depends(allowed(Permission.READ, "read the FIR"))]
@@ -51,37 +64,42 @@ def revision_of(if_match: str | None, entry_id: str) -> int:
     return int(digits)
 
 
-@router.get("/entries", summary="CPL entries matching every filter, a page at a time")
+@router.get(
+    "/entries",
+    summary="CPL entries matching every filter, a page at a time",
+    response_model=None,
+    responses=answers(EntryPage, *SIGNED_IN),
+)
 def list_entries(
     caller: Reader,
-    device_type: str | None = None,
-    manufacturer_id: str | None = None,
-    model_id: str | None = None,
-    hardware_version: str | None = None,
-    status: str | None = None,
-    chipset_vendor: Annotated[str | None, Query(description="`*` wildcards")] = None,
-    stack_version: Annotated[str | None, Query(description="`*` wildcards")] = None,
-    band: Annotated[str | None, Query(description="a ZigBee band code")] = None,
+    device_type: DeviceType | None = None,
+    manufacturer_id: Annotated[str | None, Query(pattern=HEX4)] = None,
+    model_id: Annotated[str | None, Query(pattern=HEX4)] = None,
+    hardware_version: Annotated[str | None, Query(pattern=HEX4)] = None,
+    status: EntryStatus | None = None,
+    chipset_vendor: Annotated[str | None, Query(description="`*` wildcards", **TEXT)] = None,
+    stack_version: Annotated[str | None, Query(description="`*` wildcards", **TEXT)] = None,
+    band: Annotated[ZigbeeBand | None, Query(description="a ZigBee band code")] = None,
     missing: Annotated[
-        str | None, Query(description="upgrade_from, zigbee_chipset_vendor, ..., or any")
+        str | None, Query(pattern=MISSING, description="entries missing this new field (any: one)")
     ] = None,
-    q: Annotated[str | None, Query(description="free text", max_length=200)] = None,
+    q: Annotated[str | None, Query(description="free text", **TEXT)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     from firpath.services.registry import browse_entries, entry_filter
 
     flt = entry_filter(
-        device_type=device_type,
+        device_type=device_type.value if device_type else None,
         manufacturer_id=manufacturer_id,
         model_id=model_id,
         hardware_version=hardware_version,
-        status=status,
+        status=status.value if status else None,
         text=q,
         missing=missing,
         chipset_vendor=chipset_vendor,
         stack_version=stack_version,
-        band=band,
+        band=band.value if band else None,
     )
     found = browse_entries(caller.warm.engine, flt, page, per_page)
     return {
@@ -93,8 +111,13 @@ def list_entries(
     }
 
 
-@router.get("/entries/{entry_id}", summary="One entry, its upgrade-to IDs and contact")
-def get_entry(entry_id: str, caller: Reader) -> JSONResponse:
+@router.get(
+    "/entries/{entry_id}",
+    summary="One entry, its upgrade-to IDs and contact",
+    response_model=None,
+    responses=answers(EntryDetail, *SIGNED_IN, 404, headers=ETAG),
+)
+def get_entry(entry_id: EntryId, caller: Reader) -> JSONResponse:
     from firpath.services.registry import show_entry
 
     detail = show_entry(caller.warm.engine, entry_id)
@@ -102,8 +125,13 @@ def get_entry(entry_id: str, caller: Reader) -> JSONResponse:
     return JSONResponse(document, headers={"ETag": etag(detail.revision)})
 
 
-@router.get("/entries/{entry_id}/history", summary="Every change of one entry, newest first")
-def entry_history(entry_id: str, caller: Reader) -> dict[str, Any]:
+@router.get(
+    "/entries/{entry_id}/history",
+    summary="Every change of one entry, newest first",
+    response_model=None,
+    responses=answers(History, *SIGNED_IN, 404),
+)
+def entry_history(entry_id: EntryId, caller: Reader) -> dict[str, Any]:
     from firpath.services.history import entry_history as history
 
     key = values.cpl_entry_id(entry_id)
@@ -130,13 +158,16 @@ def _file_value(value: str | list[str] | None) -> str:
 @router.patch(
     "/entries/{entry_id}",
     summary="Correct an entry (SECAS): If-Match ETag and a reason required",
-    responses={412: {"description": "stale ETag"}, 428: {"description": "no If-Match"}},
+    response_model=None,
+    responses=answers(CorrectedEntry, *SIGNED_IN, 400, 404, 409, 412, 428, headers=ETAG),
 )
 def correct_entry(
-    entry_id: str,
+    entry_id: EntryId,
     body: CorrectionBody,
     caller: Secas,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: Annotated[
+        str | None, Header(description='the ETag of the entry as read, like "r3"')
+    ] = None,
 ) -> JSONResponse:
     from firpath.services.corrections import correct_entry as correct
     from firpath.services.registry import show_entry
@@ -159,7 +190,12 @@ def correct_entry(
     return JSONResponse(document, headers={"ETag": etag(detail.revision)})
 
 
-@router.get("/completeness", summary="Back-fill progress per manufacturer or device type")
+@router.get(
+    "/completeness",
+    summary="Back-fill progress per manufacturer or device type",
+    response_model=None,
+    responses=answers(Completeness, *SIGNED_IN),
+)
 def completeness(
     caller: Reader, by: Literal["manufacturer", "device-type"] = "manufacturer"
 ) -> dict[str, Any]:
@@ -172,7 +208,8 @@ def completeness(
     "/export",
     summary="The whole FIR as a CSV, XLSX or JSON file",
     response_class=Response,
-    responses={200: {"content": {t: {} for t in EXPORT_TYPES.values()}}},
+    responses=answers(None, *SIGNED_IN)
+    | {200: {"description": "the file", "content": {t: {} for t in EXPORT_TYPES.values()}}},
 )
 def export(caller: Reader, format: Literal["csv", "xlsx", "json"] = "csv") -> Response:
     from firpath.services.registry import export_cpl

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from firpath.documents import error_document
 from firpath.domain.account import TooManyAttempts
@@ -20,6 +21,7 @@ from firpath.io.columns import column_named
 
 log = logging.getLogger("firpath.api")
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 _HTTP_CODES = {
     400: "bad_request",
     401: "not_signed_in",
@@ -66,7 +68,7 @@ def _validation_detail(problem: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "json_invalid":
         why = (problem.get("ctx") or {}).get("error", "cannot be decoded")
         at = f" (at character {loc[-1] + 1})" if loc and isinstance(loc[-1], int) else ""
-        return {"field": None, "value": None, "message": f"the body is not valid JSON: {why}{at}"}
+        return {"field": "body", "value": None, "message": f"the body is not valid JSON: {why}{at}"}
     if field is None and kind in ("model_attributes_type", "dict_type", "model_type"):
         message = "the body must be a JSON object ({...}) sent as Content-Type: application/json"
     elif field is None and kind == "missing":
@@ -94,13 +96,28 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "invalid_input", f"invalid request ({fields}): {first}", details)
 
 
-def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "error")
     response = error_response(exc.status_code, code, str(exc.detail))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
+    if exc.status_code == 405:
+        # the router names only the first route of the path; a path may have several
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
     return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -9,7 +9,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from firpath.api.auth import Caller, allowed, authorised
+from firpath.api.auth import SIGNED_IN_SECURITY, Caller, allowed, authorised
+from firpath.api.params import FIRMWARE, TEXT, given_once
+from firpath.api.shapes import SIGNED_IN, Impact, PathAnswer, answers
 from firpath.documents import graph_document, impact_document, path_document
 from firpath.domain import values
 from firpath.domain.account import Permission
@@ -26,25 +28,48 @@ Analyst = Annotated[Caller, Depends(allowed(Permission.IMPACT, "run impact queri
 _FROM_HELP = "CPL Entry ID, or MFR/MODEL/HW@VERSION (name or hex), #HASHPREFIX for twin builds"
 
 
-@router.get("/paths", summary="The fewest-steps order of images from FROM to TO (or latest)")
+@router.get(
+    "/paths",
+    summary="The fewest-steps order of images from FROM to TO (or latest)",
+    response_model=None,
+    responses=answers(PathAnswer, *SIGNED_IN, 404, 409),
+    openapi_extra={"security": SIGNED_IN_SECURITY},
+)
 async def find_path(
     request: Request,
     source: Annotated[
-        str, Query(alias="from", min_length=1, max_length=200, description=_FROM_HELP)
+        str,
+        Query(
+            alias="from",
+            max_length=200,
+            pattern=FIRMWARE,
+            description=_FROM_HELP,
+            examples=["10039", "1555/0100/0003@3.2.0"],
+        ),
     ],
-    target: Annotated[str, Query(alias="to", min_length=1, max_length=200)] = LATEST,
+    target: Annotated[
+        str,
+        Query(
+            alias="to",
+            max_length=200,
+            pattern=FIRMWARE,
+            description="or latest",
+            examples=["latest"],
+        ),
+    ] = LATEST,
 ) -> Response:
     # answered in memory from the worker's catalogue at the revision read for this request;
     # the same question at the same revision gets the same bytes. The hottest route checks
-    # its caller inline: the same check as `allowed`, without a dependency to solve.
+    # its caller inline: the same check as `allowed`, without dependencies to solve.
     caller = authorised(request, Permission.PLAN, "plan upgrade paths")
+    given_once(request)
     catalogue = caller.warm.catalogue(caller.state)
-    answers = caller.warm.answers(catalogue)
+    cached = caller.warm.answers(catalogue)
     key = ("path", source, target)
-    body = answers.get(key)
+    body = cached.get(key)
     if body is None:
         body = _path_body(catalogue, source, target)
-        answers[key] = body
+        cached[key] = body
     return Response(body, media_type="application/json")
 
 
@@ -112,11 +137,20 @@ def graph(
     )
 
 
-@router.get("/impact", summary="Entries and device models exposed to a ZigBee flaw")
+@router.get(
+    "/impact",
+    summary="Entries and device models exposed to a ZigBee flaw",
+    response_model=None,
+    responses=answers(Impact, *SIGNED_IN),
+)
 def impact(
     caller: Analyst,
-    chipset_vendor: Annotated[str | None, Query(max_length=200)] = None,
-    stack_version: Annotated[str | None, Query(max_length=200)] = None,
+    chipset_vendor: Annotated[
+        str | None, Query(description="`*` wildcards", examples=["silicon*"], **TEXT)
+    ] = None,
+    stack_version: Annotated[
+        str | None, Query(description="`*` wildcards", examples=["EmberZNet 6.*"], **TEXT)
+    ] = None,
 ) -> dict[str, Any]:
     from firpath.domain.impact import VulnerabilityQuery
     from firpath.services.impact import assess_impact

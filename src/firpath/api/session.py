@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from firpath.api.auth import CSRF_HEADER, SESSION_COOKIE, identify, warm_registry
+from firpath.api.auth import CSRF_HEADER, SESSION_COOKIE, Caller, allowed, warm_registry
+from firpath.api.shapes import SIGNED_IN, NewSession, SignedIn, answers
 from firpath.services.accounts import SESSION_HOURS
 
 router = APIRouter(tags=["session"])
+Anyone = Annotated[Caller, Depends(allowed(None, "be signed in"))]
 
 
 class SignIn(BaseModel):
@@ -30,7 +32,12 @@ def _account(caller_account: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/session", summary="Sign in: sets the session cookie, answers the CSRF token")
+@router.post(
+    "/session",
+    summary="Sign in: sets the session cookie, answers the CSRF token",
+    response_model=None,
+    responses=answers(NewSession, 400, 401, 422, 429, 503),
+)
 def sign_in(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
     from firpath.services.accounts import sign_in as open_session
 
@@ -51,16 +58,26 @@ def sign_in(body: SignIn, request: Request, response: Response) -> dict[str, Any
     }
 
 
-@router.get("/session", summary="Who is signed in")
-def who(request: Request) -> dict[str, Any]:
-    return _account(identify(request).account)
+@router.get(
+    "/session",
+    summary="Who is signed in",
+    response_model=None,
+    responses=answers(SignedIn, *SIGNED_IN),
+)
+def who(caller: Anyone) -> dict[str, Any]:
+    return _account(caller.account)
 
 
-@router.delete("/session", summary="Sign out (the session cookie stops working)", status_code=204)
-def sign_out(request: Request, response: Response) -> None:
+@router.delete(
+    "/session",
+    summary="Sign out (the session cookie stops working)",
+    status_code=204,
+    response_model=None,
+    responses=answers(None, *SIGNED_IN, ok=204),
+)
+def sign_out(caller: Anyone, response: Response) -> None:
     from firpath.services.accounts import sign_out as close_session
 
-    caller = identify(request)
     if caller.session_secret is not None:
         close_session(caller.warm.engine, caller.session_secret)
     response.delete_cookie(SESSION_COOKIE, path="/")

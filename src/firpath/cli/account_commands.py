@@ -45,12 +45,13 @@ def add(
     as_json: JsonFlag = False,
 ) -> None:
     """Add an account (password from standard input, or asked twice)."""
-    from firpath.domain.account import Role, email_address
+    from firpath.domain.account import Role, acting_for, check_password, email_address
     from firpath.services.accounts import add_user
 
-    email_address(email)  # a bad address is refused before the password is asked
-    Role.parse(role)
-    password = read_password()
+    # bad input is refused before the password is asked
+    email_address(email)
+    acting_for(Role.parse(role), manufacturer_ids or [])
+    password = check_password(read_password())
     account = add_user(settings(ctx).engine(), email, role, password, manufacturer_ids or [])
     if as_json:
         print_json(

@@ -42,12 +42,13 @@ def init(
 ) -> None:
     """Create the database, or migrate it to the newest schema (one transaction)."""
     from firpath.cli.account_commands import read_password
-    from firpath.domain.account import email_address
+    from firpath.domain.account import check_password, email_address
     from firpath.services.accounts import add_user
     from firpath.services.database import initialise
 
     admin_email = email_address(admin) if admin is not None else None
-    password = read_password() if admin_email is not None else ""
+    # a bad address or password is refused before the database is created or changed
+    password = check_password(read_password()) if admin_email is not None else ""
     state = initialise(settings(ctx).engine(create=True), runtime_role=runtime_role)
     if admin_email is not None:
         add_user(settings(ctx).engine(), admin_email, "secas", password)

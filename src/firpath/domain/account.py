@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from firpath.domain import values
+from firpath.domain.control_chars import find_control
 from firpath.domain.errors import FieldInvalid, FirpathError
 
 _EMAIL: Final = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
@@ -99,9 +102,24 @@ class Account:
 def email_address(value: str) -> str:
     """An email address as accounts are keyed: trimmed, lower case."""
     text = value.strip().lower()
-    if len(text) > 254 or _EMAIL.fullmatch(text) is None:
+    if len(text) > 254 or _EMAIL.fullmatch(text) is None or find_control(text):
         raise FieldInvalid("email", value, "is not an email address")
     return text
+
+
+def acting_for(role: Role, manufacturer_ids: Iterable[str]) -> frozenset[str]:
+    """The manufacturer ids an account of `role` acts for: a manufacturer needs at least one,
+    no other role has any."""
+    ids = frozenset(values.manufacturer_id(m) for m in manufacturer_ids)
+    if role is Role.MANUFACTURER and not ids:
+        raise FieldInvalid(
+            "--manufacturer-id", "", "a manufacturer account needs its manufacturer id(s)"
+        )
+    if role is not Role.MANUFACTURER and ids:
+        raise FieldInvalid(
+            "--manufacturer-id", ",".join(sorted(ids)), "only manufacturer accounts have these"
+        )
+    return ids
 
 
 def check_password(value: str) -> str:

@@ -14,12 +14,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 
-from firpath.domain import values
 from firpath.domain.account import (
     Account,
     NotSignedIn,
     Role,
     TooManyAttempts,
+    acting_for,
     check_password,
     email_address,
     login_delay,
@@ -70,15 +70,7 @@ def add_user(
     """Create an account; a manufacturer account names the manufacturer ids it acts for."""
     address = email_address(email)
     kind = Role.parse(role)
-    ids = frozenset(values.manufacturer_id(m) for m in manufacturer_ids)
-    if kind is Role.MANUFACTURER and not ids:
-        raise FieldInvalid(
-            "--manufacturer-id", "", "a manufacturer account needs its manufacturer id(s)"
-        )
-    if kind is not Role.MANUFACTURER and ids:
-        raise FieldInvalid(
-            "--manufacturer-id", ",".join(sorted(ids)), "only manufacturer accounts have these"
-        )
+    ids = acting_for(kind, manufacturer_ids)
     hashed = _HASHER.hash(check_password(password))
     with write_transaction(engine) as conn:
         if accounts.find_user(conn, address) is not None:
@@ -159,41 +151,50 @@ def sign_in(engine: Engine, email: str, password: str) -> Session:
         address = email_address(email)
     except FieldInvalid:
         raise wrong from None
-    with read_transaction(engine) as conn:
+    at = now()
+    with write_transaction(engine) as conn:
         found = accounts.find_user(conn, address)
+        if found is not None and not found.account.disabled:
+            _refuse_within_wait(found, address, at)
+            # counted as failed before the password is checked (and cleared if it is right):
+            # guesses sent at once wait their turn here, none slips through the same free
+            # attempt or the same end of a wait
+            accounts.record_login(conn, found.account.user_id, failed=True, at=at)
     if found is None or found.account.disabled:
         _verify(_DUMMY_HASH, password)
         raise wrong
-    at = now()
-    wait = login_delay(found.failed_logins)
-    if wait and found.last_failed_at is not None:
-        left = (found.last_failed_at + dt.timedelta(seconds=wait) - at).total_seconds()
-        if left > 0:
-            raise TooManyAttempts(
-                f"too many failed logins for {address}: try again in {int(left) + 1} s",
-                int(left) + 1,
-            )
-    good = _verify(found.password_hash, password)
+    if not _verify(found.password_hash, password):
+        raise wrong
     secret = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     expires = at + dt.timedelta(hours=SESSION_HOURS)
     with write_transaction(engine) as conn:
-        accounts.record_login(conn, found.account.user_id, failed=not good, at=at)
-        if good:
-            if _HASHER.check_needs_rehash(found.password_hash):
-                accounts.set_password_hash(conn, found.account.user_id, _HASHER.hash(password))
-            accounts.add_credential(
-                conn,
-                secret_hash=secret_hash(secret),
-                kind="session",
-                user_id=found.account.user_id,
-                at=at,
-                expires_at=expires,
-                csrf_token=csrf,
-            )
-    if not good:
-        raise wrong
+        accounts.record_login(conn, found.account.user_id, failed=False, at=at)
+        if _HASHER.check_needs_rehash(found.password_hash):
+            accounts.set_password_hash(conn, found.account.user_id, _HASHER.hash(password))
+        accounts.add_credential(
+            conn,
+            secret_hash=secret_hash(secret),
+            kind="session",
+            user_id=found.account.user_id,
+            at=at,
+            expires_at=expires,
+            csrf_hash=secret_hash(csrf),
+        )
     return Session(secret, csrf, found.account, expires)
+
+
+def _refuse_within_wait(found: StoredUser, address: str, at: dt.datetime) -> None:
+    """TooManyAttempts while the account's last failed login is younger than its wait."""
+    wait = login_delay(found.failed_logins)
+    if not wait or found.last_failed_at is None:
+        return
+    left = (found.last_failed_at + dt.timedelta(seconds=wait) - at).total_seconds()
+    if left > 0:
+        raise TooManyAttempts(
+            f"too many failed logins for {address}: try again in {int(left) + 1} s",
+            int(left) + 1,
+        )
 
 
 def sign_out(engine: Engine, secret: str) -> None:

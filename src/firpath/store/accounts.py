@@ -24,11 +24,12 @@ class StoredUser:
 
 @dataclass(frozen=True, slots=True)
 class Credential:
-    """A valid token or session: whose it is, and (sessions) the CSRF token its forms carry."""
+    """A valid token or session: whose it is, and (sessions) the hash of the CSRF token its
+    changes must send."""
 
     account: Account
     kind: str
-    csrf_token: str | None
+    csrf_hash: str | None
     expires_at: dt.datetime | None
 
 
@@ -134,9 +135,9 @@ def add_credential(
     at: dt.datetime,
     expires_at: dt.datetime | None = None,
     label: str | None = None,
-    csrf_token: str | None = None,
+    csrf_hash: str | None = None,
 ) -> None:
-    """Store a token or session by the hash of its secret."""
+    """Store a token or session by the hash of its secret (and of its CSRF token)."""
     conn.execute(
         credentials.insert().values(
             secret_hash=secret_hash,
@@ -145,7 +146,7 @@ def add_credential(
             created_at=at,
             expires_at=expires_at,
             label=label,
-            csrf_token=csrf_token,
+            csrf_token=csrf_hash,
         )
     )
 

@@ -160,7 +160,8 @@ credentials = Table(
     Column("expires_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
     Column("label", Text),  # tokens: the first characters, to tell them apart when revoking
-    Column("csrf_token", String(64)),  # sessions: the token every cookie-authenticated write sends
+    # sessions: the SHA-256 of the CSRF token every cookie-authenticated change sends
+    Column("csrf_token", String(64)),
     Index("ix_credentials_user", "user_id"),
 )
 
