@@ -198,7 +198,10 @@ def test_approval_publishes_the_entry_for_entries_paths_and_history(
     (item,) = api.get(f"/api/v1/entries/{entry_id}/history", headers=secas).json()["history"]
     assert item["actor"] == demo.emails["secas"]
     assert item["reason"] == "test report checked"
-    assert item["command"] == "approve" and item["source"] == f"submission {sid}"
+    assert (
+        item["command"] == "approve"
+        and item["source"] == f"submission {sid} by {demo.emails['manufacturer']}"
+    )
     mine = api.get(f"{URL}/{sid}", headers=demo.headers("manufacturer")).json()
     assert mine["state"] == "approved" and mine["cpl_entry_id"] == entry_id
 
@@ -366,3 +369,42 @@ def test_hand_typed_mistakes_are_answered_plainly(api: TestClient, demo: DemoReg
     sid = submit(api, demo, proposal(model, entries)).json()["id"]
     bare = api.post(f"{URL}/{sid}/reject", headers=secas)
     assert bare.status_code == 422 and "needs a reason" in bare.json()["error"]["message"]
+
+
+def test_a_submission_that_disagrees_with_its_device_model_is_refused_naming_each_field(
+    api: TestClient, demo: DemoRegistry
+) -> None:
+    model, entries = own_model()
+    newest, older = entries[-1], entries[0]
+    body = proposal(
+        model,
+        entries,
+        device_type="GSME" if newest.device_type.value != "GSME" else "ESME",
+        firmware_version_name=older.firmware_version_name,  # another version's name
+        manufacturer_name="Other Co",
+        model_name="Totally Different",
+    )
+    found = problems(submit(api, demo, body))
+    assert f"is {newest.device_type.value} on the CPL" in found["device_type"]
+    assert f"already firmware {older.firmware_version}" in found["firmware_version_name"]
+    assert "the CPL names it" in found["manufacturer_name"]
+    assert "the CPL names it" in found["model_name"]
+
+
+def test_a_submission_upgraded_from_a_later_version_is_refused(
+    api: TestClient, demo: DemoRegistry
+) -> None:
+    model, entries = own_model()
+    newest, middle = entries[-1], entries[-2]
+    # a build between the two newest versions, claiming to be upgraded from the newest
+    version = f"{middle.firmware_number + 1:08X}"
+    assert int(version, 16) < newest.firmware_number
+    body = proposal(
+        model,
+        entries,
+        firmware_version=version,
+        firmware_version_name="between",
+        upgrade_from=[newest.cpl_entry_id],
+    )
+    found = problems(submit(api, demo, body))
+    assert "which is later than this entry's firmware" in found["upgrade_from"]

@@ -329,3 +329,86 @@ def _cycle_within(component: list[str], successors: Mapping[str, list[str]]) -> 
         path.append(node)
         node = min(s for s in successors.get(node, ()) if s in members)
     return path[order[node] :]
+
+
+def check_against_model(
+    entry: CplEntry, model_entries: Iterable[CplEntry], manufacturer_name: str | None
+) -> list[Defect]:
+    """What a new entry (a submission) must agree on with its device model's entries: the
+    device type, no later firmware in *upgrade from*, a version name that names one version,
+    and the manufacturer's and model's names as the CPL has them."""
+    others = [e for e in model_entries if e.cpl_entry_id != entry.cpl_entry_id]
+    eid = entry.cpl_entry_id
+    defects: list[Defect] = []
+    types = Counter(e.device_type for e in others)
+    if types and entry.device_type not in types:
+        usual, _ = types.most_common(1)[0]
+        defects.append(
+            Defect(
+                f"device model {entry.device_model} is {usual.value} on the CPL, not "
+                f"{entry.device_type.value}: one device model is one device type",
+                None,
+                "device_type",
+                eid,
+                entry.device_type.value,
+            )
+        )
+    by_id = {e.cpl_entry_id: e for e in others}
+    if entry.upgrade_from.kind is UpgradeFromKind.IDS:
+        for ref in entry.upgrade_from.ids:
+            named = by_id.get(ref)
+            if named is not None and named.firmware_number > entry.firmware_number:
+                defects.append(
+                    Defect(
+                        f"upgrade_from names {ref} (firmware {_version(named)}), which is later "
+                        f"than this entry's firmware {_version(entry)}: upgrade from lists "
+                        "earlier firmware",
+                        None,
+                        "upgrade_from",
+                        eid,
+                        ref,
+                    )
+                )
+    name = (entry.firmware_version_name or "").strip().casefold()
+    clash = [
+        e
+        for e in others
+        if name
+        and (e.firmware_version_name or "").strip().casefold() == name
+        and e.firmware_version != entry.firmware_version
+    ]
+    if clash:
+        defects.append(
+            Defect(
+                f"the version name {entry.firmware_version_name!r} is already firmware "
+                f"{clash[0].firmware_version} of this device model ({clash[0].cpl_entry_id}): "
+                "one name names one firmware version",
+                None,
+                "firmware_version_name",
+                eid,
+                entry.firmware_version_name,
+            )
+        )
+    for field, given, known in (
+        ("manufacturer_name", entry.manufacturer_name, manufacturer_name),
+        ("model_name", entry.model_name, _model_name(others)),
+    ):
+        if given and known and given.strip().casefold() != known.strip().casefold():
+            defects.append(
+                Defect(
+                    f"the CPL names it {known!r}: leave {field} out, or give that name",
+                    None,
+                    field,
+                    eid,
+                    given,
+                )
+            )
+    return defects
+
+
+def _model_name(entries: Sequence[CplEntry]) -> str | None:
+    """The model's name as its newest named entry gives it."""
+    named = [e for e in entries if e.model_name]
+    if not named:
+        return None
+    return max(named, key=lambda e: (e.firmware_number, e.cpl_entry_id)).model_name

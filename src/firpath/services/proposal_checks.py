@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect, FieldInvalid, InvalidInput
 from firpath.domain.record import entry_from_record
-from firpath.domain.rules import check_entry
+from firpath.domain.rules import check_against_model, check_entry
 from firpath.domain.submission import SubmissionState, unplaced
 from firpath.domain.upgrade_from import UpgradeFrom
 from firpath.domain.upgrade_from_forms import (
@@ -77,6 +77,8 @@ def check_proposal(
     defects += _rule_defects(proposed, bad, request)
     if not bad & _BUILD_FIELDS:
         defects += _already_proposed(conn, proposed, model_entries)
+    if not bad & _MODEL_FIELDS:
+        defects += model_disagreements(conn, proposed, model_entries)
     if not defects:
         proposed = _with_known_names(conn, proposed, model_entries)
     return Proposal(proposed, matches, earlier, defects)
@@ -208,6 +210,16 @@ def _already_proposed(
         )
         for where in on_cpl + waiting
     ]
+
+
+def model_disagreements(
+    conn: Connection, proposed: CplEntry, model_entries: list[CplEntry]
+) -> list[Defect]:
+    """Where a proposed entry disagrees with its device model on the CPL (type, later
+    firmware in *upgrade from*, a version name of another version, the names)."""
+    maker = manufacturers.load_all(conn).get(proposed.manufacturer_id)
+    known = maker.manufacturer_name if maker is not None else None
+    return [unplaced(d) for d in check_against_model(proposed, model_entries, known)]
 
 
 def _with_known_names(

@@ -41,7 +41,7 @@ from firpath.domain.values import manufacturer_id as parse_manufacturer_id
 from firpath.io.columns import CPL_ALL_COLUMNS
 from firpath.io.cpl_file import CplRecords
 from firpath.services.import_cpl import apply_cpl_records
-from firpath.services.proposal_checks import check_proposal, refused
+from firpath.services.proposal_checks import check_proposal, model_disagreements, refused
 from firpath.services.unit_of_work import now, read_transaction, write_transaction
 from firpath.store import entries
 from firpath.store import submissions as stored
@@ -185,14 +185,17 @@ def approve(
         at = now()
         record |= {"cpl_entry_id": entry_id, "date_added": at.date().isoformat()}
         entry, problems = entry_from_record(record)
-        problems += [] if entry is None else check_entry(entry, new_submission=True)
+        if entry is not None:
+            problems += check_entry(entry, new_submission=True)
+            model_entries = entries.entries_of_model(conn, entry.device_model)
+            problems += model_disagreements(conn, entry, model_entries)
         try:
             if problems:
                 raise InvalidInput(problems, summary)
             report = apply_cpl_records(
                 conn,
                 CplRecords([(1, record)], "submission"),
-                source=f"submission {submission_id}",
+                source=f"submission {submission_id} by {submission.submitted_by}",
                 actor=account.email,
                 dry_run=False,
                 action="approval",
