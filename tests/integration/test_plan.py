@@ -136,6 +136,11 @@ def test_an_explicit_target_plans_its_model_and_strands_the_others(
     assert rows[1][1] == "no_path"
     with pytest.raises(NotFound, match="999"):
         plan_fleet(cpl, path, out, target="999")
+    by_version = tmp_path / "by_version.csv"
+    plan_fleet(cpl, path, by_version, target="1234/0001/0002@01000100#5ECFDF7C")  # 102
+    assert by_version.read_bytes() == out.read_bytes()
+    with pytest.raises(NotFound, match="1234/0001/0002"):
+        plan_fleet(cpl, path, out, target="1234/0001/0002@7.7.7")
 
 
 def test_a_hash_collision_falls_back_to_the_exact_join(

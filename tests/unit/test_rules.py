@@ -107,7 +107,8 @@ def test_upgrade_from_naming_a_missing_entry_is_refused() -> None:
     entries = catalogue(entry("10002", "10001"))
     assert check_catalogue(entries, {"10002": 5}) == [
         Defect(
-            "upgrade_from names 10001, which is not on the CPL nor in this input",
+            "upgrade_from names 10001, which is not on the CPL nor in this input "
+            "(upgrade_from lists CPL Entry IDs, or N/A)",
             row=5,
             field="upgrade_from",
             entry_id="10002",

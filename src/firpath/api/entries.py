@@ -60,7 +60,12 @@ def revision_of(if_match: str | None, entry_id: str) -> int:
     text = if_match.strip().removeprefix("W/").strip('"').strip()
     digits = text.removeprefix("r")
     if not digits.isdigit() or len(digits) > 12:
-        raise FieldInvalid("If-Match", if_match, 'must be an ETag of this entry, like "r3"')
+        raise FieldInvalid(
+            "If-Match",
+            if_match,
+            f'must be the ETag header of GET /api/v1/entries/{entry_id} as read: "r" and the '
+            "entry's revision number, in double quotes",
+        )
     return int(digits)
 
 

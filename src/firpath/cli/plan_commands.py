@@ -69,7 +69,9 @@ def plan(
     target: Annotated[
         str,
         typer.Option(
-            "--target", metavar="ID", help="latest (each model's newest) or a CPL Entry ID"
+            "--target",
+            metavar="ID",
+            help="latest (each model's newest), a CPL Entry ID or MFR/MODEL/HW@VERSION",
         ),
     ] = LATEST,
     explain: Annotated[

@@ -10,9 +10,9 @@ from typing import Final
 from firpath.domain.entry import CplEntry, DeviceModel
 from firpath.domain.errors import NotFound
 from firpath.domain.firmware_lookup import FirmwareIndex, Match, Resolution
+from firpath.domain.firmware_ref import parse_firmware_ref, resolve_in_model
 from firpath.domain.path_explanation import entry_label
 from firpath.domain.upgrade_graph import PathResult, PathStatus
-from firpath.domain.values import cpl_entry_id
 
 LATEST: Final = "latest"
 
@@ -53,6 +53,19 @@ class DevicePlan:
 UNKNOWN_PLAN: Final = DevicePlan(DeviceStatus.UNKNOWN_FIRMWARE)
 
 
+def _target_entry(index: FirmwareIndex, target: str) -> CplEntry:
+    """The entry a plan's target names: a CPL Entry ID or MFR/MODEL/HW@VERSION[#HASH]."""
+    ref = parse_firmware_ref(target, "target")
+    if ref.entry_id is None:
+        assert ref.device_model is not None
+        graph = index.graphs.get(ref.device_model)
+        return resolve_in_model(ref, graph.entries.values() if graph else (), "target")
+    found = index.by_id.get(ref.entry_id)
+    if found is None:
+        raise NotFound(f"target CPL entry {ref.entry_id} is not on the CPL")
+    return found
+
+
 class FleetPlanner:
     """Plans devices against `latest` of their model or one target entry, caching per entry."""
 
@@ -60,11 +73,7 @@ class FleetPlanner:
         self.index = index
         self.target: CplEntry | None = None
         if target.strip().lower() != LATEST:
-            key = cpl_entry_id(target, "target")
-            found = index.by_id.get(key)
-            if found is None:
-                raise NotFound(f"target CPL entry {key} is not on the CPL")
-            self.target = found
+            self.target = _target_entry(index, target)
         self._plans: dict[str, DevicePlan] = {}
 
     @property

@@ -124,7 +124,8 @@ def _check_references(
                     continue
                 defects.append(
                     Defect(
-                        f"upgrade_from names {ref}, which is not on the CPL nor in this input",
+                        f"upgrade_from names {ref}, which is not on the CPL nor in this input "
+                        "(upgrade_from lists CPL Entry IDs, or N/A)",
                         rows.get(eid),
                         "upgrade_from",
                         eid,

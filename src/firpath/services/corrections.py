@@ -38,7 +38,7 @@ def settable_field(name: str) -> str:
     found = _BY_KEY.get(header_key(name))
     if found is None:
         raise FieldInvalid(
-            "--set",
+            "set",
             name,
             "is not a field that can be corrected; fields: " + ", ".join(SETTABLE),
         )
@@ -61,9 +61,9 @@ def correct_entry(
     key = cpl_entry_id(entry_id)
     why = parse_text("reason", reason)
     if why is None:
-        raise FieldInvalid("--reason", reason, "a correction needs a reason")
+        raise FieldInvalid("reason", reason, "a correction needs a reason")
     if not changes:
-        raise FieldInvalid("--set", "", "give at least one FIELD=VALUE to change")
+        raise FieldInvalid("set", "", "give at least one field to change (FIELD=VALUE)")
     fields = [(settable_field(name), value) for name, value in changes]
     with write_transaction(engine) as conn:
         stored = entries.get_entry(conn, key)

@@ -117,6 +117,7 @@ def answer_path(
             first.result,
             f"The version runs as {len(starts)} builds ({ids}); each gets "
             f"the same answer. {first.reason}",
+            contact,
         )
     return answers[0]
 
