@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 
 from firpath.api.auth import CSRF_HEADER, SESSION_COOKIE
 from firpath.domain.account import FREE_ATTEMPTS, NotSignedIn, TooManyAttempts, login_delay
-from firpath.services.accounts import sign_in
-from firpath.store.tables import users
+from firpath.services.accounts import secret_hash, sign_in
+from firpath.store.tables import sign_in_failures
 from tests.api_harness import DemoRegistry, in_process
 
 CORRECTION = {"reason": "checked with the manufacturer", "set": {"notes": "checked"}}
@@ -157,22 +157,29 @@ def _attempt(api: TestClient, demo: DemoRegistry, password: str) -> tuple[int, d
     return answer.status_code, dict(answer.headers)
 
 
-def _last_failure(demo: DemoRegistry, seconds_ago: float) -> None:
-    """Move the reader's last failed login `seconds_ago` into the past (time passing)."""
+def _key(email: str) -> str:
+    return secret_hash(email)
+
+
+def _last_failure(demo: DemoRegistry, seconds_ago: float, email: str | None = None) -> None:
+    """Move an email's (the reader's) last failed login `seconds_ago` into the past."""
     at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds_ago)
+    key = _key(email or demo.emails["reader"])
     with demo.engine.begin() as conn:
         conn.execute(
-            update(users).where(users.c.email == demo.emails["reader"]).values(last_failed_at=at)
+            update(sign_in_failures)
+            .where(sign_in_failures.c.email_key == key)
+            .values(last_failed_at=at)
         )
 
 
-def _failed_logins(demo: DemoRegistry) -> int:
+def _failed_logins(demo: DemoRegistry, email: str | None = None) -> int:
+    key = _key(email or demo.emails["reader"])
     with demo.engine.connect() as conn:
-        return int(
-            conn.execute(
-                select(users.c.failed_logins).where(users.c.email == demo.emails["reader"])
-            ).scalar_one()
-        )
+        found = conn.execute(
+            select(sign_in_failures.c.failed).where(sign_in_failures.c.email_key == key)
+        ).scalar_one_or_none()
+    return int(found or 0)
 
 
 def test_failed_logins_slow_down_even_the_right_password(
@@ -272,10 +279,32 @@ def _set_failures(demo: DemoRegistry, count: int, *, seconds_ago: float) -> None
     at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds_ago)
     with demo.engine.begin() as conn:
         conn.execute(
-            update(users)
-            .where(users.c.email == demo.emails["reader"])
-            .values(failed_logins=count, last_failed_at=at)
+            update(sign_in_failures)
+            .where(sign_in_failures.c.email_key == _key(demo.emails["reader"]))
+            .values(failed=count, last_failed_at=at)
         )
+
+
+def test_an_unknown_email_waits_like_an_account_so_a_wait_tells_nothing(
+    api: TestClient, demo: DemoRegistry
+) -> None:
+    nobody = "nobody@demo.firpath.example"
+    answers = {}
+    for email in (demo.emails["reader"], nobody):
+        for _ in range(FREE_ATTEMPTS):
+            got = api.post("/api/v1/session", json={"email": email, "password": "wrong guess"})
+            assert got.status_code == 401
+        _last_failure(demo, 0, email)
+        answers[email] = api.post(
+            "/api/v1/session", json={"email": email, "password": "wrong guess"}
+        )
+    known, unknown = answers[demo.emails["reader"]], answers[nobody]
+    assert known.status_code == unknown.status_code == 429
+    assert known.json() == unknown.json()
+    assert "nobody" not in unknown.text and "reader" not in known.text
+    with demo.engine.connect() as conn:  # only a hash of the email is kept
+        stored = [r.email_key for r in conn.execute(select(sign_in_failures))]
+    assert stored and all("@" not in k for k in stored)
 
 
 @pytest.mark.parametrize("role", ["secas", "manufacturer"])

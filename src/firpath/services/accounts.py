@@ -152,14 +152,15 @@ def sign_in(engine: Engine, email: str, password: str) -> Session:
     except FieldInvalid:
         raise wrong from None
     at = now()
+    key = secret_hash(address)
     with write_transaction(engine) as conn:
         found = accounts.find_user(conn, address)
-        if found is not None and not found.account.disabled:
-            _refuse_within_wait(found, address, at)
-            # counted as failed before the password is checked (and cleared if it is right):
-            # guesses sent at once wait their turn here, none slips through the same free
-            # attempt or the same end of a wait
-            accounts.record_login(conn, found.account.user_id, failed=True, at=at)
+        # every email waits alike, an account or not: a wait never says that one exists
+        _refuse_within_wait(*accounts.failures(conn, key), at)
+        # counted as failed before the password is checked (and cleared if it is right):
+        # guesses sent at once wait their turn here, none slips through the same free
+        # attempt or the same end of a wait
+        accounts.record_sign_in(conn, key, failed=True, at=at)
     if found is None or found.account.disabled:
         _verify(_DUMMY_HASH, password)
         raise wrong
@@ -169,7 +170,7 @@ def sign_in(engine: Engine, email: str, password: str) -> Session:
     csrf = secrets.token_urlsafe(32)
     expires = at + dt.timedelta(hours=SESSION_HOURS)
     with write_transaction(engine) as conn:
-        accounts.record_login(conn, found.account.user_id, failed=False, at=at)
+        accounts.record_sign_in(conn, key, failed=False, at=at)
         if _HASHER.check_needs_rehash(found.password_hash):
             accounts.set_password_hash(conn, found.account.user_id, _HASHER.hash(password))
         accounts.add_credential(
@@ -184,15 +185,15 @@ def sign_in(engine: Engine, email: str, password: str) -> Session:
     return Session(secret, csrf, found.account, expires)
 
 
-def _refuse_within_wait(found: StoredUser, address: str, at: dt.datetime) -> None:
-    """TooManyAttempts while the account's last failed login is younger than its wait."""
-    wait = login_delay(found.failed_logins)
-    if not wait or found.last_failed_at is None:
+def _refuse_within_wait(failed: int, last_failed_at: dt.datetime | None, at: dt.datetime) -> None:
+    """TooManyAttempts while the email's last failed sign-in is younger than its wait."""
+    wait = login_delay(failed)
+    if not wait or last_failed_at is None:
         return
-    left = (found.last_failed_at + dt.timedelta(seconds=wait) - at).total_seconds()
+    left = (last_failed_at + dt.timedelta(seconds=wait) - at).total_seconds()
     if left > 0:
         raise TooManyAttempts(
-            f"too many failed logins for {address}: try again in {int(left) + 1} s",
+            f"too many failed sign-ins for this email: try again in {int(left) + 1} s",
             int(left) + 1,
         )
 

@@ -8,17 +8,22 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, select, update
 
 from firpath.domain.account import Account, Role
-from firpath.store.tables import change_batches, counters, credentials, user_manufacturers, users
+from firpath.store.tables import (
+    change_batches,
+    counters,
+    credentials,
+    sign_in_failures,
+    user_manufacturers,
+    users,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredUser:
-    """An account with what only the store knows: its password hash and failed logins."""
+    """An account with what only the store knows: its password hash."""
 
     account: Account
     password_hash: str
-    failed_logins: int
-    last_failed_at: dt.datetime | None
     created_at: dt.datetime
 
 
@@ -59,8 +64,6 @@ def _stored(row: object, ids: frozenset[str]) -> StoredUser:
     return StoredUser(
         account,
         r["password_hash"],
-        r["failed_logins"],
-        _aware(r["last_failed_at"]),
         _aware(r["created_at"]) or dt.datetime.now(dt.UTC),
     )
 
@@ -117,13 +120,32 @@ def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> Non
     )
 
 
-def record_login(conn: Connection, user_id: int, *, failed: bool, at: dt.datetime) -> None:
-    """Count a failed login (or clear the count after a good one)."""
-    if failed:
-        values = {"failed_logins": users.c.failed_logins + 1, "last_failed_at": at}
+def failures(conn: Connection, email_key: str) -> tuple[int, dt.datetime | None]:
+    """Failed sign-ins for one email (by key) since its last good one, and when the last was."""
+    row = conn.execute(
+        select(sign_in_failures.c.failed, sign_in_failures.c.last_failed_at).where(
+            sign_in_failures.c.email_key == email_key
+        )
+    ).first()
+    return (0, None) if row is None else (int(row.failed), _aware(row.last_failed_at))
+
+
+def record_sign_in(conn: Connection, email_key: str, *, failed: bool, at: dt.datetime) -> None:
+    """Count a failed sign-in for an email (or clear its count after a good one); within the
+    caller's write transaction, so attempts are counted one at a time."""
+    table = sign_in_failures
+    if not failed:
+        conn.execute(table.delete().where(table.c.email_key == email_key))
+        return
+    count, _ = failures(conn, email_key)
+    if count:
+        conn.execute(
+            update(table)
+            .where(table.c.email_key == email_key)
+            .values(failed=count + 1, last_failed_at=at)
+        )
     else:
-        values = {"failed_logins": 0, "last_failed_at": None}
-    conn.execute(update(users).where(users.c.user_id == user_id).values(**values))
+        conn.execute(table.insert().values(email_key=email_key, failed=1, last_failed_at=at))
 
 
 def add_credential(

@@ -46,7 +46,7 @@ def grant_runtime_role(conn: Connection, role: str) -> None:
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {quoted}",
         f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {quoted}",
         f"GRANT INSERT, UPDATE, DELETE ON cpl_entries, upgrade_edges, manufacturers, users, "
-        f"user_manufacturers, credentials, submissions, counters TO {quoted}",
+        f"user_manufacturers, credentials, submissions, counters, sign_in_failures TO {quoted}",
         f"GRANT INSERT ON change_batches, audit_log TO {quoted}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
     ]

@@ -138,8 +138,6 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("disabled", Integer, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("failed_logins", Integer, nullable=False, server_default="0"),
-    Column("last_failed_at", DateTime(timezone=True)),
 )
 
 user_manufacturers = Table(
@@ -194,4 +192,14 @@ counters = Table(
     metadata,
     Column("name", String(32), primary_key=True),
     Column("value", Integer, nullable=False),
+)
+
+# Failed sign-ins by email, known account or not (so a wait never tells that an account
+# exists); the email is kept only as the SHA-256 of its normalised form.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("email_key", String(64), primary_key=True),
+    Column("failed", Integer, nullable=False),
+    Column("last_failed_at", DateTime(timezone=True), nullable=False),
 )

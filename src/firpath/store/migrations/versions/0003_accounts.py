@@ -25,8 +25,6 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.Text, nullable=False),
         sa.Column("disabled", sa.Integer, nullable=False, server_default="0"),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("last_failed_at", sa.DateTime(timezone=True)),
         sa.PrimaryKeyConstraint("user_id", name="pk_users"),
         sa.UniqueConstraint("email", name="uq_users_email"),
     )
@@ -76,6 +74,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_submissions_state", "submissions", ["state"])
     op.create_index("ix_submissions_submitted_by", "submissions", ["submitted_by"])
+    op.create_table(
+        "sign_in_failures",
+        sa.Column("email_key", sa.String(64), nullable=False),
+        sa.Column("failed", sa.Integer, nullable=False),
+        sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("email_key", name="pk_sign_in_failures"),
+    )
     counters = op.create_table(
         "counters",
         sa.Column("name", sa.String(32), nullable=False),
@@ -87,6 +92,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("counters")
+    op.drop_table("sign_in_failures")
     op.drop_table("submissions")
     op.drop_table("credentials")
     op.drop_table("user_manufacturers")
