@@ -653,6 +653,13 @@ def test_incomplete_data_names_every_entry_to_ask_about() -> None:
     assert "whether 1 may be upgraded to one of them" in text
 
 
+def test_incomplete_data_asks_about_the_newest_firmware_the_meter_can_reach() -> None:
+    result, text = explained(("1 <- N/A", "2 <- 1", "3 <- 2", "4 <- ?"), "1", "4")
+    assert result.status is INCOMPLETE
+    assert "A meter on 1 can get as far as 3 " in text
+    assert "whether 3 may be upgraded to it." in text
+
+
 def test_incomplete_data_about_the_target_itself_says_so() -> None:
     result, text = explained(("1 <- N/A", "2 <- ?"), "1", "2")
     assert result.missing_data == ("2",)

@@ -86,12 +86,23 @@ def explain(result: PathResult, graph: ModelGraph | None) -> str:
                 f"{t.cpl_entry_id}: {_ids(missing)}"
             )
         )
+        # ask about the newest firmware the meter can already reach, not where it starts
+        furthest = max(
+            (graph.entries[e] for e in _forward_active(s.cpl_entry_id, graph)),
+            key=lambda e: (e.firmware_number, entry_id_order(e.cpl_entry_id)),
+        )
+        reach = (
+            ""
+            if furthest.cpl_entry_id == s.cpl_entry_id
+            else f" A meter on {s.cpl_entry_id} can get as far as {entry_label(furthest)} over "
+            "the known data."
+        )
         return (
             f"No upgrade path to {t.cpl_entry_id} over the known data, and {which} "
             f"{'does' if n == 1 else 'do'} not say which firmware may be upgraded to "
-            f"{'it' if n == 1 else 'them'}. Ask the manufacturer "
-            f"({s.manufacturer_name or s.manufacturer_id}) whether {s.cpl_entry_id} may be "
-            f"upgraded to {'it' if n == 1 else 'one of them'}."
+            f"{'it' if n == 1 else 'them'}.{reach} Ask the manufacturer "
+            f"({s.manufacturer_name or s.manufacturer_id}) whether {furthest.cpl_entry_id} may "
+            f"be upgraded to {'it' if n == 1 else 'one of them'}."
         )
     return _no_path_reason(result, graph)
 
