@@ -562,3 +562,14 @@ def test_impact_counts_an_excel_fleet_like_the_plain_csv(database_url: str, tmp_
     assert counts[0] == counts[1] == counts[2]
     assert sum(counts[0].values()) == 4  # the blank rows are no devices
     assert counts[0]["unknown_firmware"] == 0
+
+
+def test_a_column_written_twice_is_named_as_the_file_writes_it(cpl: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "fleet.csv"
+    path.write_text("device_id,cpl_entry_id,cpl_entry_id\na,101,101\n")
+    with pytest.raises(InvalidInput) as refused:
+        plan_fleet(cpl, path, tmp_path / "plan.csv")
+    (defect,) = refused.value.defects
+    assert (defect.field, defect.value) == ("cpl_entry_id", "cpl_entry_id")
+    assert "duplicated" not in defect.describe()
+    assert "names the same column again: keep one" in defect.message

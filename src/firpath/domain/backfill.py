@@ -73,7 +73,10 @@ def complete_backfill(
         if entry is None:
             defects.append(
                 Defect(
-                    "is not on the CPL: a chase list fills in stored entries, it never adds one",
+                    "is not on the CPL: this file has only chase-list columns, so it is read "
+                    "as a back-fill, which fills in stored entries and never adds one (to add "
+                    "entries, import a CPL file with every CPL column, e.g. as "
+                    "`firpath export` writes it)",
                     row,
                     "cpl_entry_id",
                     eid,

@@ -128,10 +128,14 @@ def _choose_columns(path: Path, names: Sequence[str]) -> tuple[FleetMode, list[s
     clashes: list[Defect] = []
     for name in names:
         # polars renames an exact repeat of a CSV header to NAME_duplicated_N
-        key = header_key(re.sub(r"_duplicated_\d+$", "", name))
+        written = re.sub(r"_duplicated_\d+$", "", name)  # as the file's header has it
+        key = header_key(written)
         if key in by_key and key in _FLEET_KEYS:
             other = clip(by_key[key])
-            clashes.append(Defect(f"names the same column as {other!r}", 1, name, None, name))
+            again = "again" if other == written else f"as {other!r} does"
+            clashes.append(
+                Defect(f"names the same column {again}: keep one", 1, written, None, written)
+            )
         by_key.setdefault(key, name)
     if clashes:
         raise InvalidInput(clashes, f"{path.name}: nothing planned, a column appears twice")
