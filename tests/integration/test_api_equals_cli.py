@@ -169,7 +169,7 @@ def test_impact_equals_the_cli(api: TestClient, demo: DemoRegistry) -> None:
 
 ENTRIES = [
     ({"manufacturer_id": "1bbb", "status": "removed"}, ()),
-    ({"missing": "upgrade_from", "device_type": "gsme"}, ()),
+    ({"missing": "upgrade_from", "device_type": "GSME"}, ()),
     ({"q": "1555"}, ("--text", "1555")),
     ({"model_id": "0100", "hardware_version": "0003"}, ()),
 ]
