@@ -20,6 +20,7 @@ from firpath.api.app import create_app
 from firpath.api.auth import CSRF_HEADER, SESSION_COOKIE
 from tests.api_harness import DemoRegistry, in_process
 from tests.conftest import BACKENDS, demo_database
+from tests.integration.submission_data import own_model, proposal
 
 # one server (per backend) for the whole module under `--dist loadgroup`
 pytestmark = pytest.mark.xdist_group("authorization matrix")
@@ -40,7 +41,6 @@ COOKIE_WITH_CSRF: Final = "secas cookie + csrf"
 COOKIE_WITHOUT_CSRF: Final = "secas cookie, no csrf"
 CALLERS: Final = (*ROLES, *NOT_SIGNED_IN, COOKIE_WITH_CSRF, COOKIE_WITHOUT_CSRF)
 
-ALLOWED: Final = 0  # a pending route's answer past sign-in and role: not 401/403, not 5xx
 OPEN_PATHS: Final = frozenset({"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect"})
 UNKNOWN_SUBMISSION: Final = "999999"
 
@@ -62,6 +62,22 @@ class Probe:
         shown = self.api.get(f"/api/v1/entries/{entry_id}", headers=self.demo.headers("secas"))
         return shown.headers["ETag"]
 
+    def device_model(self) -> dict[str, str]:
+        shown = self.api.get(
+            f"/api/v1/entries/{self.entry_id()}", headers=self.demo.headers("secas")
+        ).json()
+        return {k: shown[k] for k in ("manufacturer_id", "model_id", "hardware_version")}
+
+    def manufacturers_submission(self) -> int:
+        """A submission of the demo manufacturer's account (made once)."""
+        mine = self.demo.headers("manufacturer")
+        listed = self.api.get("/api/v1/submissions", headers=mine).json()["submissions"]
+        if listed:
+            return int(listed[0]["id"])
+        made = self.api.post("/api/v1/submissions", headers=mine, json=proposal(*own_model()))
+        assert made.status_code == 201, made.text
+        return int(made.json()["id"])
+
 
 @dataclass(frozen=True)
 class Request:
@@ -71,6 +87,7 @@ class Request:
     params: dict[str, str] = field(default_factory=dict)
     json: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    content: bytes | None = None
 
 
 def _entry(probe: Probe) -> Request:
@@ -95,6 +112,19 @@ def _sign_in(probe: Probe) -> Request:
     return Request("/api/v1/session", json={"email": reader, "password": "demo-reader-pass"})
 
 
+def _graph(probe: Probe) -> Request:
+    return Request("/api/v1/graph", probe.device_model())
+
+
+def _fleet_plan(probe: Probe) -> Request:
+    fleet = f"device_id,cpl_entry_id\nMTR-0001,{probe.entry_id()}\n".encode()
+    return Request("/api/v1/fleet-plans", content=fleet, headers={"Content-Type": "text/csv"})
+
+
+def _submission(probe: Probe) -> Request:
+    return Request(f"/api/v1/submissions/{probe.manufacturers_submission()}")
+
+
 def _fixed(
     url: str, params: dict[str, str] | None = None, json: Any = None
 ) -> Callable[[Probe], Request]:
@@ -104,14 +134,13 @@ def _fixed(
 @dataclass(frozen=True)
 class Row:
     """One endpoint: its request and the status each role gets (secas, ssc, supplier,
-    manufacturer, reader); `pending` routes come from branches not merged yet."""
+    manufacturer, reader)."""
 
     method: str
     path: str
     build: Callable[[Probe], Request]
     roles: tuple[int, int, int, int, int]
     open: bool = False  # no sign-in needed (signing in itself)
-    pending: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -151,21 +180,21 @@ TABLE: Final = (
         open=True),
     Row("GET", "/api/v1/session", _fixed("/api/v1/session"),  (200, 200, 200, 200, 200)),
     Row("DELETE", "/api/v1/session", _fixed("/api/v1/session"), (204, 204, 204, 204, 204)),
-    # being built on other branches (issue 9, items 3 and 4): the rows say who may call them
-    Row("GET", "/api/v1/graph", _fixed("/api/v1/graph", {"manufacturer_id": "0000"}),
-        (ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED), pending=True),
-    Row("POST", "/api/v1/fleet-plans", _fixed("/api/v1/fleet-plans"),
-        (ALLOWED, 403, ALLOWED, 403, 403), pending=True),
+    Row("GET", "/api/v1/graph", _graph,                       (200, 200, 200, 200, 200)),
+    Row("POST", "/api/v1/fleet-plans", _fleet_plan,           (200, 403, 200, 403, 403)),
+    # an empty proposal: past sign-in and role, every missing field is 422
     Row("POST", "/api/v1/submissions", _fixed("/api/v1/submissions", json={}),
-        (ALLOWED, 403, ALLOWED, ALLOWED, 403), pending=True),
+                                                              (422, 403, 422, 422, 403)),
     Row("GET", "/api/v1/submissions", _fixed("/api/v1/submissions"),
-        (ALLOWED, 403, ALLOWED, ALLOWED, 403), pending=True),
+                                                              (200, 403, 200, 200, 403)),
+    # the manufacturer's own: the supplier is told there is no such submission
+    Row("GET", "/api/v1/submissions/{id}", _submission,       (200, 403, 404, 200, 403)),
     Row("POST", "/api/v1/submissions/{id}/approve",
         _fixed(f"/api/v1/submissions/{UNKNOWN_SUBMISSION}/approve", json={"reason": "matrix"}),
-        (ALLOWED, 403, 403, 403, 403), pending=True),
+                                                              (404, 403, 403, 403, 403)),
     Row("POST", "/api/v1/submissions/{id}/reject",
         _fixed(f"/api/v1/submissions/{UNKNOWN_SUBMISSION}/reject", json={"reason": "matrix"}),
-        (ALLOWED, 403, 403, 403, 403), pending=True),
+                                                              (404, 403, 403, 403, 403)),
 )
 # fmt: on
 
@@ -197,8 +226,8 @@ def test_every_api_route_has_a_row_and_every_other_route_is_open_on_purpose() ->
     outside = sorted(path for path in served.values() if not path.startswith("/api/v1/"))
     assert set(outside) <= OPEN_PATHS, f"a route outside /api/v1 is open to anyone: {outside}"
     assert len(rows) == len(TABLE), "two rows for one route"
-    # a row that is not pending names a route that exists
-    gone = [f"{r.method} {r.path}" for r in TABLE if not r.pending and r.key not in served]
+    # every row names a route that exists
+    gone = [f"{r.method} {r.path}" for r in TABLE if r.key not in served]
     assert not gone, f"rows for routes the app does not serve: {gone}"
 
 
@@ -254,20 +283,11 @@ def _headers(
     return cookie | ({CSRF_HEADER: session.csrf_token} if caller == COOKIE_WITH_CSRF else {})
 
 
-def _matches(expected: int, status: int) -> bool:
-    if expected == ALLOWED:
-        return status not in (401, 403) and status < 500
-    return status == expected
-
-
 @pytest.mark.parametrize("row", TABLE, ids=[f"{r.method} {r.path}" for r in TABLE])
 def test_every_caller_gets_the_status_the_table_gives(
     row: Row, registry: DemoRegistry, credentials: dict[str, dict[str, str]]
 ) -> None:
     with in_process(registry) as api:
-        if row.key not in served_routes(api.app):  # type: ignore[arg-type]
-            assert row.pending
-            pytest.skip(f"{row.method} {row.path} is not served yet (pending on another branch)")
         probe = Probe(api, registry)
         wrong = []
         for caller in CALLERS:
@@ -277,11 +297,12 @@ def test_every_caller_gets_the_status_the_table_gives(
                 request.url,
                 params=request.params,
                 json=request.json,
+                content=request.content,
                 headers=request.headers | _headers(caller, credentials, registry),
             )
             api.cookies.clear()  # a sign-in's cookie must not carry over to the next caller
             expected = row.expected(caller)
-            if not _matches(expected, answer.status_code):
+            if answer.status_code != expected:
                 wrong.append(f"{caller}: {answer.status_code} (table: {expected}) {answer.text}")
             elif answer.status_code in (401, 403):
                 assert answer.json()["error"]["code"] in ("not_signed_in", "forbidden")
@@ -295,4 +316,3 @@ def test_a_row_fails_when_a_caller_gets_another_status() -> None:
     assert row.expected("anonymous") == 401
     assert row.expected(COOKIE_WITHOUT_CSRF) == 403
     assert row.expected(COOKIE_WITH_CSRF) == 200
-    assert not _matches(403, 200) and not _matches(ALLOWED, 403) and not _matches(ALLOWED, 500)

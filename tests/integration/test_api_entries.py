@@ -45,7 +45,7 @@ def test_pages_cover_every_entry_once(api: TestClient, demo: DemoRegistry) -> No
 @pytest.mark.parametrize(
     ("params", "keep"),
     [
-        ({"device_type": "gsme"}, lambda e: e["device_type"] == "GSME"),
+        ({"device_type": "GSME"}, lambda e: e["device_type"] == "GSME"),
         ({"status": "removed"}, lambda e: e["status"] == "removed"),
         ({"manufacturer_id": "1000"}, lambda e: e["manufacturer_id"] == "1000"),
         (
@@ -56,7 +56,7 @@ def test_pages_cover_every_entry_once(api: TestClient, demo: DemoRegistry) -> No
             {"stack_version": "*6.*"},
             lambda e: "6." in (e["zigbee_stack_version"] or ""),
         ),
-        ({"band": "sub_ghz_only"}, lambda e: e["zigbee_band"] == "SUB_GHZ_ONLY"),
+        ({"band": "SUB_GHZ_ONLY"}, lambda e: e["zigbee_band"] == "SUB_GHZ_ONLY"),
         ({"missing": "zigbee_band"}, lambda e: "zigbee_band" in e["missing"]),
         ({"missing": "any"}, lambda e: bool(e["missing"])),
         ({"q": "polyphase"}, lambda e: "polyphase" in (e["model_name"] or "").lower()),

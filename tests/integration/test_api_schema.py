@@ -36,6 +36,16 @@ EXCLUDED: Final[dict[str, list[Callable[..., Any]]]] = {
     # least one of two query parameters", so asking with neither is schema-valid and rightly
     # refused with 422
     "GET /api/v1/impact": [positive_data_acceptance],
+    # a submission is checked as a new CPL entry against every rule of DESIGN section 3 over
+    # the whole registry (required fields, the four new fields its device type needs, its
+    # upgrade-from firmware resolved in its device model, no duplicate build): the schema
+    # says the body's shape, not which proposals the rules allow, so a well-formed one may
+    # rightly be refused with 422
+    "POST /api/v1/submissions": [positive_data_acceptance],
+    # a fleet file is "any binary" to OpenAPI (CSV text, Parquet or XLSX, told from its
+    # content): the schema cannot say which bytes make a fleet file, so schema-valid bytes
+    # (an image, random text) are rightly refused with 422 naming what is wrong with them
+    "POST /api/v1/fleet-plans": [positive_data_acceptance],
 }
 
 

@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import create_engine
 
-from firpath.api import shapes
+from firpath.api import shapes, work_shapes
 from firpath.api.app import create_app
 from tests.api_harness import DemoRegistry
+from tests.integration.submission_data import own_model, proposal
 
 
 def shaped(model: type[BaseModel], answer: Any, status: int = 200) -> dict[str, Any]:
@@ -109,6 +110,52 @@ def test_a_correction_session_and_errors_have_their_declared_shapes(
     )
     assert signed_in["manufacturer_ids"]
     shaped(shapes.SignedIn, api.get("/api/v1/session"))
+
+
+def test_submissions_the_graph_and_a_fleet_summary_have_their_declared_shapes(
+    api: TestClient, demo: DemoRegistry
+) -> None:
+    secas, maker = demo.headers("secas"), demo.headers("manufacturer")
+    url = "/api/v1/submissions"
+    model, entries = own_model()
+    later = proposal(model, entries, step=2, upgrade_from={"all_earlier": True})
+    for body in (proposal(model, entries), later):
+        made = api.post(url, headers=maker, json=body)
+        shaped(work_shapes.Submitted, made, 201)
+        assert made.headers["Location"] == f"{url}/{made.json()['id']}"
+    first, second = (
+        s["id"]
+        for s in shaped(work_shapes.Submissions, api.get(url, headers=maker))["submissions"][::-1]
+    )
+    assert shaped(work_shapes.Submission, api.get(f"{url}/{second}", headers=maker))["entry"][
+        "upgrade_from"
+    ] == {"all_earlier": True}
+    shaped(
+        work_shapes.ApprovedSubmission,
+        api.post(f"{url}/{first}/approve", headers=secas, json={"reason": "shape check"}),
+    )
+    shaped(
+        work_shapes.Submission,
+        api.post(f"{url}/{second}/reject", headers=secas, json={"reason": "shape check"}),
+    )
+    shaped(shapes.ErrorDocument, api.post(f"{url}/{first}/approve", headers=secas), 409)
+    shaped(shapes.ErrorDocument, api.get(f"{url}/999999", headers=maker), 404)
+    device_model = {
+        "manufacturer_id": model.manufacturer_id,
+        "model_id": model.model_id,
+        "hardware_version": model.hardware_version,
+    }
+    graph = shaped(work_shapes.Graph, api.get("/api/v1/graph", headers=secas, params=device_model))
+    assert graph["conditionalEdges"], "the model has a removed entry with an edge into it"
+    fleet = "device_id,cpl_entry_id\n" + "".join(
+        f"M{e.cpl_entry_id},{e.cpl_entry_id}\n" for e in entries
+    )
+    summary = api.post(
+        "/api/v1/fleet-plans",
+        headers=secas | {"Content-Type": "text/csv", "Accept": "application/json"},
+        content=fleet.encode(),
+    )
+    assert shaped(work_shapes.FleetSummary, summary)["devices"] == len(entries)
 
 
 def done_etag(api: TestClient, headers: dict[str, str], entry_id: str) -> str:

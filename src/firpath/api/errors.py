@@ -55,6 +55,7 @@ def _firpath_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 _SECRET_FIELDS = ("password", "token", "secret")
+_BODY_REQUIRED = "a JSON body is required (Content-Type: application/json)"
 
 
 def _validation_detail(problem: Mapping[str, Any]) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def _validation_detail(problem: Mapping[str, Any]) -> dict[str, Any]:
     if field is None and kind in ("model_attributes_type", "dict_type", "model_type"):
         message = "the body must be a JSON object ({...}) sent as Content-Type: application/json"
     elif field is None and kind == "missing":
-        message = "a JSON body is required (Content-Type: application/json)"
+        message = _BODY_REQUIRED
     elif kind == "missing":
         message = "is required"
     elif kind == "extra_forbidden":
@@ -88,10 +89,24 @@ def _validation_detail(problem: Mapping[str, Any]) -> dict[str, Any]:
     return {"field": field, "value": shown, "message": message}
 
 
-def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+def _body_needs(request: Request) -> str:
+    """The fields the route's JSON body must give (`, giving: reason`), if it has such a body."""
+    body = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(body, "field_info", None), "annotation", None)
+    fields = getattr(model, "model_fields", {})
+    required = [name for name, info in fields.items() if info.is_required()]
+    return f", giving: {', '.join(required)}" if required else ""
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     details = [_validation_detail(problem) for problem in exc.errors()]
+    for detail in details:
+        if detail["message"] == _BODY_REQUIRED:
+            detail["message"] += _body_needs(request)
     fields = ", ".join(d["field"] or "body" for d in details)
+    if len(details) == 1 and details[0]["value"] is not None:
+        fields += f" {details[0]['value']!r}"  # the message names the value too
     first = details[0]["message"] if len(details) == 1 else f"{len(details)} problems"
     return error_response(422, "invalid_input", f"invalid request ({fields}): {first}", details)
 

@@ -14,7 +14,10 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from firpath.api.auth import Caller, allowed
+from firpath.api.params import ENTRY_ID
+from firpath.api.shapes import SIGNED_IN, answers
 from firpath.api.uploads import FILE_FIELD, receive_file
+from firpath.api.work_shapes import FleetSummary
 from firpath.documents import fleet_counts_document, fleet_summary_document
 from firpath.domain.account import Permission
 from firpath.domain.fleet_plan import LATEST
@@ -70,13 +73,13 @@ _REQUEST_BODY: Final = {
     },
 }
 
-_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+_RESPONSES: Final = answers(None, *SIGNED_IN, 400, 404, 413, 415) | {
     200: {
         "description": "The plan file, or with `Accept: application/json` its summary",
+        "model": FleetSummary,  # the application/json answer
         "content": {
             "text/csv": _BINARY | {"example": "device_id,cpl_entry_id\nMTR-0001,10039\n"},
             "application/vnd.apache.parquet": _BINARY,
-            "application/json": {"schema": {"type": "object"}},
         },
         "headers": {
             SUMMARY_HEADER: {
@@ -85,10 +88,6 @@ _RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
             }
         },
     },
-    404: {"description": "the target CPL Entry ID is not on the CPL"},
-    413: {"description": "the fleet file is larger than the server's upload limit"},
-    415: {"description": "a body of a media type no fleet file has (JSON, an image, ...)"},
-    422: {"description": "a fleet file that cannot be planned, or a bad parameter"},
 }
 
 
@@ -149,7 +148,7 @@ async def plan_fleet(
     caller: Planner,
     target: Annotated[
         str,
-        Query(min_length=1, max_length=200, description="latest (each model's newest) or an ID"),
+        Query(pattern=ENTRY_ID, description="latest (each model's newest) or a CPL Entry ID"),
     ] = LATEST,
     explain: Annotated[
         bool, Query(description="add version names, the reason and the contact to each row")

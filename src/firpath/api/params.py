@@ -8,7 +8,7 @@ from typing import Annotated, Any, Final
 from fastapi import Path, Request
 
 from firpath.domain.completeness import MISSING_CHOICES
-from firpath.domain.control_chars import WITHOUT_CONTROLS
+from firpath.domain.control_chars import REFUSED_CLASS, WITHOUT_CONTROLS
 from firpath.domain.errors import FieldInvalid
 
 _HEX4: Final = "[0-9A-Fa-f]{4}"
@@ -18,8 +18,11 @@ HEX4: Final = f"^{_HEX4}$"
 ENTRY_ID: Final = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 # a firmware: a CPL Entry ID or MFR/MODEL/HW@VERSION[#HASHPREFIX] (what it names is looked
 # up: 404 when nothing matches)
+# (a version: something besides white space, no control character)
+_VERSION: Final = rf"[^#{REFUSED_CLASS}]*[^#\s{REFUSED_CLASS}][^#{REFUSED_CLASS}]*"
 FIRMWARE: Final = (
-    rf"^([A-Za-z0-9][A-Za-z0-9._/-]{{0,63}}|{_HEX4}/{_HEX4}/{_HEX4}@[^#]+(#[0-9A-Fa-f]{{1,64}})?)$"
+    rf"^([A-Za-z0-9][A-Za-z0-9._/-]{{0,63}}|"
+    rf"{_HEX4}/{_HEX4}/{_HEX4}@{_VERSION}(#[0-9A-Fa-f]{{1,64}})?)$"
 )
 # entries missing a new field: one of them, or any
 MISSING: Final = "^(" + "|".join(MISSING_CHOICES) + ")$"

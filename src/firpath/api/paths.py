@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from firpath.api.auth import SIGNED_IN_SECURITY, Caller, allowed, authorised
-from firpath.api.params import FIRMWARE, TEXT, given_once
+from firpath.api.params import FIRMWARE, HEX4, TEXT, given_once
 from firpath.api.shapes import SIGNED_IN, Impact, PathAnswer, answers
+from firpath.api.work_shapes import Graph
 from firpath.documents import graph_document, impact_document, path_document
 from firpath.domain import values
 from firpath.domain.account import Permission
@@ -103,17 +104,15 @@ _GRAPH_HELP = """A device model's upgrade graph in the shape of a Cincinnati upd
 
 
 def _hex4() -> Any:
-    # the pattern is told to clients; the check is the domain's, whose message says what is wrong
-    return Query(
-        max_length=64, description="4 hex digits", json_schema_extra={"pattern": "^[0-9A-Fa-f]{4}$"}
-    )
+    return Query(pattern=HEX4, description="4 hex digits", examples=["1555"])
 
 
 @router.get(
     "/graph",
     summary="A device model's upgrade graph (Cincinnati-shaped)",
     description=_GRAPH_HELP,
-    responses={404: {"description": "the device model has no entry on the CPL"}},
+    response_model=None,
+    responses=answers(Graph, *SIGNED_IN, 404),
 )
 def graph(
     request: Request,

@@ -293,9 +293,12 @@ _ERRORS: Final[dict[int, str]] = {
     400: "the body is not JSON",
     401: "not signed in: no, or no valid, bearer token or session cookie",
     403: "the account's role may not do this, or a session's change lacks the CSRF token",
-    404: "no such entry (or device model, or firmware)",
-    409: "a firmware name matching two builds, or a change that conflicts",
+    404: "no such entry (or device model, firmware, or submission of yours)",
+    409: "a firmware name matching two builds, a submission already decided, or a change "
+    "that conflicts",
     412: "the If-Match ETag is stale: the entry changed since it was read",
+    413: "the upload is larger than the server's upload limit",
+    415: "a body of a media type the route does not take",
     422: "invalid input; the details name each field and value",
     428: "If-Match is required",
     429: "too many failed logins for the account: wait Retry-After seconds",
@@ -307,6 +310,7 @@ _HEADERS: Final[dict[int, dict[str, Any]]] = {
 }
 SIGNED_IN: Final = (401, 403, 422, 503)  # what any route behind sign-in may answer
 ETAG: Final = {"ETag": {"description": "the entry's revision", "schema": {"type": "string"}}}
+LOCATION: Final = {"Location": {"description": "the new resource", "schema": {"type": "string"}}}
 
 
 def answers(

@@ -9,16 +9,21 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from firpath.api.auth import Caller, allowed
+from firpath.api.shapes import LOCATION, SIGNED_IN, answers
+from firpath.api.work_shapes import ApprovedSubmission, Submission, Submissions, Submitted
 from firpath.documents import submission_document, submissions_document, submitted_document
 from firpath.domain.account import Permission
+from firpath.domain.control_chars import SOME_TEXT, WITHOUT_CONTROLS
+from firpath.domain.record import MAX_TEXT
 from firpath.domain.submission import SubmissionState
 
 router = APIRouter(tags=["submissions"])
 Submitter = Annotated[Caller, Depends(allowed(Permission.SUBMIT, "make or see submissions"))]
 Reviewer = Annotated[Caller, Depends(allowed(Permission.REVIEW, "approve or reject submissions"))]
 SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the submission's number")]
+STATES = "^(" + "|".join(s.value for s in SubmissionState) + ")$"
 
-_TEXT = Field(default=None, max_length=5000)
+_TEXT = Field(default=None, max_length=MAX_TEXT)
 _UPGRADE_FROM_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {
@@ -75,21 +80,22 @@ class ApprovalBody(BaseModel):
     """Why SECAS approves (optional; kept in the entry's history)."""
 
     model_config = ConfigDict(extra="forbid")
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, max_length=2000, pattern=WITHOUT_CONTROLS)
 
 
 class RejectionBody(BaseModel):
     """Why SECAS rejects: the submitter reads it."""
 
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(max_length=2000, pattern=SOME_TEXT)
 
 
 @router.post(
     "/submissions",
     status_code=201,
     summary="Propose a CPL entry (a manufacturer: only for its own manufacturer ids)",
-    responses={403: {"description": "another manufacturer's id"}, 422: {"description": "bad"}},
+    response_model=None,
+    responses=answers(Submitted, *SIGNED_IN, 400, headers=LOCATION, ok=201),
 )
 def create_submission(body: SubmissionBody, caller: Submitter) -> JSONResponse:
     from firpath.services.submissions import submit
@@ -103,18 +109,30 @@ def create_submission(body: SubmissionBody, caller: Submitter) -> JSONResponse:
     )
 
 
-@router.get("/submissions", summary="Your submissions (SECAS: everyone's), newest first")
+@router.get(
+    "/submissions",
+    summary="Your submissions (SECAS: everyone's), newest first",
+    response_model=None,
+    responses=answers(Submissions, *SIGNED_IN),
+)
 def list_submissions(
     caller: Submitter,
-    state: Annotated[str | None, Query(description="pending, approved or rejected")] = None,
+    state: Annotated[
+        str | None, Query(pattern=STATES, description="pending, approved or rejected")
+    ] = None,
 ) -> dict[str, Any]:
     from firpath.services.submissions import list_submissions as listed
 
-    wanted = SubmissionState.parse(state) if state else None
+    wanted = SubmissionState(state) if state else None
     return submissions_document(listed(caller.warm.engine, caller.account, wanted))
 
 
-@router.get("/submissions/{submission_id}", summary="One of your submissions (SECAS: any)")
+@router.get(
+    "/submissions/{submission_id}",
+    summary="One of your submissions (SECAS: any); another's is 404, as if there were none",
+    response_model=None,
+    responses=answers(Submission, *SIGNED_IN, 404),
+)
 def get_submission(submission_id: SubmissionId, caller: Submitter) -> dict[str, Any]:
     from firpath.services.submissions import get_submission as one
 
@@ -124,7 +142,8 @@ def get_submission(submission_id: SubmissionId, caller: Submitter) -> dict[str, 
 @router.post(
     "/submissions/{submission_id}/approve",
     summary="Publish a pending submission as a new CPL entry (SECAS)",
-    responses={409: {"description": "not pending"}, 422: {"description": "a rule fails"}},
+    response_model=None,
+    responses=answers(ApprovedSubmission, *SIGNED_IN, 400, 404, 409),
 )
 def approve_submission(
     submission_id: SubmissionId,
@@ -140,14 +159,15 @@ def approve_submission(
 @router.post(
     "/submissions/{submission_id}/reject",
     summary="Refuse a pending submission, with a reason (SECAS)",
-    responses={409: {"description": "not pending"}},
+    response_model=None,
+    responses=answers(Submission, *SIGNED_IN, 400, 404, 409),
 )
 def reject_submission(
     submission_id: SubmissionId,
     caller: Reviewer,
-    body: Annotated[RejectionBody | None, Body()] = None,
+    body: RejectionBody,
 ) -> dict[str, Any]:
     from firpath.services.submissions import reject
 
-    reason = body.reason if body else ""  # no body: the service says a reason is needed
-    return submission_document(reject(caller.warm.engine, caller.account, submission_id, reason))
+    done = reject(caller.warm.engine, caller.account, submission_id, body.reason)
+    return submission_document(done)

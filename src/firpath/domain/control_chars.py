@@ -15,10 +15,12 @@ from typing import Final
 # written as escapes (not the characters) so that the patterns below print safely
 _BIDI: Final = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # C0 but tab, LF and CR; DEL; C1; bidirectional marks, embeddings, overrides and isolates
-_REFUSED_CLASS: Final = rf"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}"
-REFUSED: Final = re.compile(f"[{_REFUSED_CLASS}]")
+REFUSED_CLASS: Final = rf"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}"
+REFUSED: Final = re.compile(f"[{REFUSED_CLASS}]")
 # text holding none of them, as a JSON Schema (ECMA 262) pattern: what a search may ask for
-WITHOUT_CONTROLS: Final = f"^[^{_REFUSED_CLASS}]*$"
+WITHOUT_CONTROLS: Final = f"^[^{REFUSED_CLASS}]*$"
+# ... and holding something besides white space (what trimming leaves not empty)
+SOME_TEXT: Final = rf"^[^{REFUSED_CLASS}]*[^\s{REFUSED_CLASS}][^{REFUSED_CLASS}]*$"
 _SHOWN: Final = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")  # also CR
 _SHOWN_ONE_LINE: Final = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")  # also tab and LF
 
