@@ -41,7 +41,7 @@ COOKIE_WITH_CSRF: Final = "secas cookie + csrf"
 COOKIE_WITHOUT_CSRF: Final = "secas cookie, no csrf"
 CALLERS: Final = (*ROLES, *NOT_SIGNED_IN, COOKIE_WITH_CSRF, COOKIE_WITHOUT_CSRF)
 
-OPEN_PATHS: Final = frozenset({"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect"})
+OPEN_PATHS: Final = frozenset({"/", "/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect"})
 UNKNOWN_SUBMISSION: Final = "999999"
 
 

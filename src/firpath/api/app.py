@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import Engine
 
 from firpath import __version__
@@ -42,6 +42,12 @@ def create_app(engine: Engine, *, upload_limit_mb: int = DEFAULT_LIMIT_MB) -> Fa
     )
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        # the web pages come later; until then the address `firpath serve` prints opens the
+        # API's own pages
+        return RedirectResponse("/docs")
 
     # routes are matched in order: the most asked-for first
     routers = (paths.router, entries.router, session.router, submissions.router, fleet_plans.router)

@@ -66,7 +66,7 @@ def identify(request: Request) -> Caller:
     """The caller of this request, or NotSignedIn."""
     warm = warm_registry(request)
     token = _bearer(request)
-    cookie = request.cookies.get(SESSION_COOKIE)
+    cookie = request.cookies.get(SESSION_COOKIE) if token is None else None
     if token is None and not cookie:
         raise NotSignedIn(
             "sign in first: send `Authorization: Bearer TOKEN` (see `firpath tokens create`) "

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+import re
+from typing import Annotated, Any, Final
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,6 +19,7 @@ from firpath.domain import values
 from firpath.domain.account import Permission
 from firpath.domain.catalogue import Catalogue
 from firpath.domain.entry import DeviceModel
+from firpath.domain.errors import FieldInvalid
 from firpath.domain.fleet_plan import LATEST
 from firpath.error_codes import exit_code_for_status
 
@@ -29,41 +31,72 @@ Analyst = Annotated[Caller, Depends(allowed(Permission.IMPACT, "run impact queri
 _FROM_HELP = "CPL Entry ID, or MFR/MODEL/HW@VERSION (name or hex), #HASHPREFIX for twin builds"
 
 
+_FIRMWARE_RE: Final = re.compile(FIRMWARE)
+_MAX_FIRMWARE: Final = 200
+
+
+def _firmware_schema(default: str | None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "maxLength": _MAX_FIRMWARE, "pattern": FIRMWARE}
+    return schema if default is None else schema | {"default": default}
+
+
+# The hottest route reads its two parameters itself (the checks FastAPI would make from these
+# declarations, without solving them on every request): the OpenAPI document says the same.
+_PATH_PARAMETERS: Final[list[dict[str, Any]]] = [
+    {
+        "name": "from",
+        "in": "query",
+        "required": True,
+        "description": _FROM_HELP,
+        "schema": _firmware_schema(None),
+        "examples": {"id": {"value": "10039"}, "version": {"value": "1555/0100/0003@3.2.0"}},
+    },
+    {
+        "name": "to",
+        "in": "query",
+        "required": False,
+        "description": "The target, written like from, or latest (the default)",
+        "schema": _firmware_schema(LATEST),
+        "examples": {"latest": {"value": LATEST}},
+    },
+]
+
+
+def _firmware_param(request: Request, name: str, default: str | None) -> str:
+    """A `from`/`to` parameter: given once, at most 200 characters, in the FIRMWARE form."""
+    given = request.query_params.getlist(name)
+    if not given:
+        if default is None:
+            raise FieldInvalid(name, "", "is required: a CPL Entry ID or MFR/MODEL/HW@VERSION")
+        return default
+    if len(given) > 1:
+        raise FieldInvalid(name, given[0], f"give {name} once, not {len(given)} times")
+    value = given[0]
+    if len(value) > _MAX_FIRMWARE or _FIRMWARE_RE.fullmatch(value) is None:
+        raise FieldInvalid(
+            name,
+            value,
+            "must be a CPL Entry ID or MFR/MODEL/HW@VERSION[#HASHPREFIX] "
+            f"(at most {_MAX_FIRMWARE} characters)",
+        )
+    return value
+
+
 @router.get(
     "/paths",
     summary="The fewest-steps order of images from FROM to TO (or latest)",
     response_model=None,
     responses=answers(PathAnswer, *SIGNED_IN, 404, 409),
-    openapi_extra={"security": SIGNED_IN_SECURITY},
+    openapi_extra={"security": SIGNED_IN_SECURITY, "parameters": _PATH_PARAMETERS},
 )
-async def find_path(
-    request: Request,
-    source: Annotated[
-        str,
-        Query(
-            alias="from",
-            max_length=200,
-            pattern=FIRMWARE,
-            description=_FROM_HELP,
-            examples=["10039", "1555/0100/0003@3.2.0"],
-        ),
-    ],
-    target: Annotated[
-        str,
-        Query(
-            alias="to",
-            max_length=200,
-            pattern=FIRMWARE,
-            description="or latest",
-            examples=["latest"],
-        ),
-    ] = LATEST,
-) -> Response:
+async def find_path(request: Request) -> Response:
     # answered in memory from the worker's catalogue at the revision read for this request;
     # the same question at the same revision gets the same bytes. The hottest route checks
     # its caller inline: the same check as `allowed`, without dependencies to solve.
     caller = authorised(request, Permission.PLAN, "plan upgrade paths")
     given_once(request)
+    source = _firmware_param(request, "from", None)
+    target = _firmware_param(request, "to", LATEST)
     catalogue = caller.warm.catalogue(caller.state)
     cached = caller.warm.answers(catalogue)
     key = ("path", source, target)
