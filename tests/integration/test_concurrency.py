@@ -176,6 +176,7 @@ def test_init_killed_at_any_moment_leaves_an_empty_or_complete_sqlite_database(
                     "credentials",
                     "submissions",
                     "counters",
+                    "sign_in_failures",
                 },
             ), tables
         finally:
