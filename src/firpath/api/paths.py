@@ -63,14 +63,13 @@ _PATH_PARAMETERS: Final[list[dict[str, Any]]] = [
 
 
 def _firmware_param(request: Request, name: str, default: str | None) -> str:
-    """A `from`/`to` parameter: given once, at most 200 characters, in the FIRMWARE form."""
+    """A `from`/`to` parameter (given once: `given_once` checked that): at most 200
+    characters, in the FIRMWARE form."""
     given = request.query_params.getlist(name)
     if not given:
         if default is None:
             raise FieldInvalid(name, "", "is required: a CPL Entry ID or MFR/MODEL/HW@VERSION")
         return default
-    if len(given) > 1:
-        raise FieldInvalid(name, given[0], f"give {name} once, not {len(given)} times")
     value = given[0]
     if len(value) > _MAX_FIRMWARE or _FIRMWARE_RE.fullmatch(value) is None:
         raise FieldInvalid(

@@ -85,15 +85,6 @@ def list_users(engine: Engine) -> list[StoredUser]:
         return accounts.list_users(conn)
 
 
-def _user(engine: Engine, email: str) -> StoredUser:
-    address = email_address(email)
-    with read_transaction(engine) as conn:
-        found = accounts.find_user(conn, address)
-    if found is None:
-        raise NotFound(f"no account for {address}")
-    return found
-
-
 def disable_user(engine: Engine, email: str) -> Account:
     """Disable an account: it cannot sign in, and its tokens and sessions stop working."""
     address = email_address(email)

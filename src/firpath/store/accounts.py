@@ -223,7 +223,8 @@ def bump_accounts(conn: Connection) -> None:
     )
 
 
-_STATE = select(
+# the registry revision (newest audit batch) and the accounts revision, in one query
+STATE = select(
     select(func.max(change_batches.c.batch_id)).scalar_subquery(),
     select(counters.c.value).where(counters.c.name == "accounts").scalar_subquery(),
 )
@@ -231,5 +232,5 @@ _STATE = select(
 
 def read_state(conn: Connection) -> tuple[int, int]:
     """(registry revision, accounts revision): both only ever go up."""
-    row = conn.execute(_STATE).one()
+    row = conn.execute(STATE).one()
     return int(row[0] or 0), int(row[1] or 0)

@@ -7,15 +7,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-_STATE_SQL: Final = (
-    "SELECT (SELECT max(batch_id) FROM change_batches), "
-    "(SELECT value FROM counters WHERE name = 'accounts')"
-)
+from firpath.store.accounts import STATE
 
 
 class StateProbe:
@@ -32,6 +29,10 @@ class StateProbe:
         # SQLAlchemy has not wrapped in DBAPIError
         driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
         self._dropped = (sqlite3.Error, DBAPIError, OSError, driver_error)
+        # the repository's query, as plain SQL for the driver connections kept here
+        self._sql = str(
+            STATE.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+        )
 
     def read(self) -> tuple[int, int]:
         """Both revisions as committed now (never an older state than the caller could see)."""
@@ -66,7 +67,7 @@ class StateProbe:
             self._data_version = None
         version = int(conn.execute("PRAGMA data_version").fetchone()[0])
         if version != self._data_version:  # another connection committed since the last look
-            row = conn.execute(_STATE_SQL).fetchone()
+            row = conn.execute(self._sql).fetchone()
             self._last = (int(row[0] or 0), int(row[1] or 0))
             self._data_version = version
         return self._last
@@ -79,7 +80,7 @@ class StateProbe:
             raw.rollback()
             driver.autocommit = True  # type: ignore[union-attr]
             self._pg = driver
-        cursor = self._pg.execute(_STATE_SQL, prepare=True)
+        cursor = self._pg.execute(self._sql, prepare=True)
         row = cursor.fetchone()
         return int(row[0] or 0), int(row[1] or 0)
 
