@@ -1,9 +1,10 @@
-"""The FastAPI application: `/api/v1` on the services the CLI uses, `/healthz` open."""
+"""The FastAPI application: `/api/v1` on the services the CLI uses, `/healthz` open, and the
+web pages."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from firpath import __version__
@@ -13,6 +14,8 @@ from firpath.api.shapes import Health
 from firpath.api.worker_header import WorkerHeader
 from firpath.io.uploads import DEFAULT_LIMIT_MB, MB
 from firpath.services.warm_registry import WarmRegistry
+from firpath.web.errors import is_page, page_error
+from firpath.web.pages import add_pages
 
 API_PREFIX = "/api/v1"
 
@@ -30,7 +33,7 @@ def create_app(engine: Engine, *, upload_limit_mb: int = DEFAULT_LIMIT_MB) -> Fa
     )
     app.state.warm = WarmRegistry(engine)
     app.state.upload_limit = upload_limit_mb * MB
-    install_error_handlers(app)
+    install_error_handlers(app, pages=(is_page, page_error))
     app.add_middleware(WorkerHeader)
 
     @app.get(
@@ -43,15 +46,10 @@ def create_app(engine: Engine, *, upload_limit_mb: int = DEFAULT_LIMIT_MB) -> Fa
     async def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        # the web pages come later; until then the address `firpath serve` prints opens the
-        # API's own pages
-        return RedirectResponse("/docs")
-
     # routes are matched in order: the most asked-for first
     routers = (paths.router, entries.router, session.router, submissions.router, fleet_plans.router)
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
+    add_pages(app)
 
     return app

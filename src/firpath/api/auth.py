@@ -3,7 +3,6 @@ token), and whether their role allows what they ask."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
@@ -13,7 +12,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from firpath.api.params import given_once
 from firpath.domain.account import Account, NotAllowed, NotSignedIn, Permission
-from firpath.services.accounts import secret_hash
+from firpath.services.accounts import is_csrf_token
 from firpath.services.warm_registry import RegistryState, WarmRegistry
 
 SESSION_COOKIE: Final = "firpath_session"
@@ -79,8 +78,7 @@ def identify(request: Request) -> Caller:
         raise NotSignedIn(f"the {kind} is not valid (unknown, revoked, expired or disabled)")
     if kind == "session" and request.method not in _SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
-        expected = credential.csrf_hash or ""
-        if not sent or not expected or not secrets.compare_digest(secret_hash(sent), expected):
+        if not is_csrf_token(secret, credential.csrf_hash, sent):
             raise NotAllowed(
                 f"a change made with a session cookie must send the {CSRF_HEADER} header "
                 "given at sign-in"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -141,9 +141,28 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "internal_error", "internal error; the server log has the details")
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Every error answered as JSON from the one table (error_codes)."""
-    app.add_exception_handler(FirpathError, _firpath_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
+PageErrors = tuple[Callable[[Request], bool], Callable[[Request, Exception], Response]]
+
+
+def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> None:
+    """Every error answered as JSON from the one table (error_codes); with `pages` (which
+    requests are web pages, how a page shows an error) a page's errors are pages."""
+    handlers: tuple[tuple[type[Exception], Callable[[Request, Exception], Response]], ...] = (
+        (FirpathError, _firpath_error),
+        (RequestValidationError, _validation_error),
+        (HTTPException, _http_error),
+        (Exception, _unexpected),
+    )
+    for kind, handler in handlers:
+        app.add_exception_handler(kind, handler if pages is None else _either(handler, pages))
+
+
+def _either(
+    handler: Callable[[Request, Exception], Response], pages: PageErrors
+) -> Callable[[Request, Exception], Response]:
+    is_page, page_error = pages
+
+    def answer(request: Request, exc: Exception) -> Response:
+        return page_error(request, exc) if is_page(request) else handler(request, exc)
+
+    return answer

@@ -16,6 +16,19 @@ router = APIRouter(tags=["session"])
 Anyone = Annotated[Caller, Depends(allowed(None, "be signed in"))]
 
 
+def set_session_cookie(request: Request, response: Response, secret: str) -> None:
+    """The session cookie: HttpOnly, SameSite=Strict, Secure over HTTPS."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
 class SignIn(BaseModel):
     """Email and password."""
 
@@ -42,15 +55,7 @@ def sign_in(body: SignIn, request: Request, response: Response) -> dict[str, Any
     from firpath.services.accounts import sign_in as open_session
 
     session = open_session(warm_registry(request).engine, body.email, body.password)
-    response.set_cookie(
-        SESSION_COOKIE,
-        session.secret,
-        max_age=SESSION_HOURS * 3600,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    set_session_cookie(request, response, session.secret)
     return _account(session.account) | {
         "csrf_token": session.csrf_token,
         "csrf_header": CSRF_HEADER,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from firpath.store import accounts
 from firpath.store.accounts import Credential, StoredUser
 
 SESSION_HOURS: Final = 12
+_FORM_KEY: Final = b"firpath form"
 TOKEN_PREFIX: Final = "fpt_"
 _HASHER: Final = PasswordHasher()
 # verified against when the email is unknown, so a wrong email costs what a wrong password does
@@ -39,6 +41,22 @@ _DUMMY_HASH: Final = _HASHER.hash("not a password of anyone's")
 def secret_hash(secret: str) -> str:
     """How a token or session secret is stored and looked up: its SHA-256 in hex."""
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def form_token(session_secret: str) -> str:
+    """The CSRF token of a session's web forms: derived from the session secret, so only a page
+    served to that session knows it (the cookie is HttpOnly)."""
+    return hmac.new(session_secret.encode(), _FORM_KEY, hashlib.sha256).hexdigest()
+
+
+def is_csrf_token(session_secret: str, csrf_hash: str | None, sent: str) -> bool:
+    """Whether `sent` is the session's CSRF token: the one given at sign-in through the API
+    (stored as `csrf_hash`) or its web forms' token."""
+    if not sent:
+        return False
+    if csrf_hash and secrets.compare_digest(secret_hash(sent), csrf_hash):
+        return True
+    return secrets.compare_digest(form_token(session_secret), sent)
 
 
 @dataclass(frozen=True, slots=True)
