@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from firpath.web import (
     completeness,
     entries,
+    entry_edit,
     entry_page,
     fleet_plans,
     impact,
@@ -33,6 +34,7 @@ def add_pages(app: FastAPI) -> None:
         fleet_plans,
         submissions,
         review,
+        entry_edit,
         completeness,
         impact,
     )
