@@ -134,7 +134,8 @@ def test_serve_demo_prints_the_url_and_logins_that_work(tmp_path) -> None:  # ty
         process.wait(30)
 
 
-def test_the_printed_address_opens_the_api_pages(api: TestClient) -> None:
+def test_the_printed_address_opens_the_web_pages_and_the_api_pages(api: TestClient) -> None:
     home = api.get("/", follow_redirects=False)
-    assert home.status_code in (302, 307) and home.headers["location"] == "/docs"
+    assert home.status_code == 303 and home.headers["location"] == "/login?next=/"
+    assert api.get("/login").status_code == 200
     assert api.get("/docs").status_code == 200

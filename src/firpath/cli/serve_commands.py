@@ -62,7 +62,7 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the FIR's HTTP API until Ctrl-C."""
+    """Serve the FIR's web pages and HTTP API until Ctrl-C."""
     import uvicorn
 
     trusted = _trusted_proxies(forwarded_allow_ips)
@@ -75,6 +75,7 @@ def serve(
     os.environ["FIRPATH_UPLOAD_LIMIT_MB"] = str(upload_limit)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     out.print(f"firpath serving {escape(config.url)} at http://{shown}:{port}/ (Ctrl-C stops)")
+    out.print(f"  web pages: http://{shown}:{port}/login  (sign in with an account below)")
     out.print(f"  API: http://{shown}:{port}/api/v1  OpenAPI: http://{shown}:{port}/docs")
     for email, role, password in logins:
         out.print(f"  demo {role:<12} {email}  password: {password}")
