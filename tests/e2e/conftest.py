@@ -126,3 +126,11 @@ def check_page(page: Page, name: str) -> None:
     finally:
         if wide is not None:
             page.set_viewport_size(wide)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests of one e2e module run on one worker (under `--dist loadgroup`), in order, on
+    the module's one served registry."""
+    for item in items:
+        if item.nodeid.startswith("tests/e2e/"):
+            item.add_marker(pytest.mark.xdist_group(f"e2e {item.nodeid.split('::')[0]}"))
