@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from firpath.domain.record import entry_to_record
 from firpath.domain.values import cpl_entry_id
 from firpath.services.unit_of_work import read_transaction
 from firpath.store import audit, entries, manufacturers
+from firpath.store.audit import AuditEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +39,8 @@ class HistoryItem:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def entry_history(engine: Engine, entry_id: str) -> list[HistoryItem]:
-    """Every change of one entry, newest first."""
-    key = cpl_entry_id(entry_id)
-    with read_transaction(engine) as conn:
-        records = audit.history(conn, "cpl_entry", key)
-        if not records and entries.get_entry(conn, key) is None:
-            raise NotFound(f"CPL entry {key} is not on the CPL and has no history")
+def _items(records: Sequence[AuditEntry]) -> list[HistoryItem]:
+    """Audit records (oldest first) as history items, newest first."""
     items = []
     for r in reversed(records):
         before, after = dict(r.before or {}), dict(r.after or {})
@@ -64,6 +61,30 @@ def entry_history(engine: Engine, entry_id: str) -> list[HistoryItem]:
             )
         )
     return items
+
+
+def entry_history(engine: Engine, entry_id: str) -> list[HistoryItem]:
+    """Every change of one entry, newest first."""
+    key = cpl_entry_id(entry_id)
+    with read_transaction(engine) as conn:
+        records = audit.history(conn, "cpl_entry", key)
+        if not records and entries.get_entry(conn, key) is None:
+            raise NotFound(f"CPL entry {key} is not on the CPL and has no history")
+    return _items(records)
+
+
+def removals(engine: Engine, entry_ids: Iterable[str]) -> dict[str, HistoryItem]:
+    """For each of these entries, the latest change that made it `removed` (when, who, why or
+    from which file); an entry no recorded change removed has no item."""
+    found: dict[str, HistoryItem] = {}
+    with read_transaction(engine) as conn:
+        for entry_id in entry_ids:
+            key = cpl_entry_id(entry_id)
+            for item in _items(audit.history(conn, "cpl_entry", key)):
+                if any(c.field == "status" and c.after == "removed" for c in item.changes):
+                    found[key] = item
+                    break
+    return found
 
 
 @dataclass(frozen=True, slots=True)
