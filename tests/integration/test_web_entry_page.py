@@ -15,6 +15,7 @@ from firpath.domain.upgrade_from import UpgradeFromKind
 from firpath.samples.catalogue import demo_catalogue
 from firpath.services.accounts import sign_in
 from firpath.services.corrections import correct_entry
+from firpath.services.history import removals
 from firpath.services.registry import show_entry
 from tests.api_harness import DemoRegistry, in_process
 from tests.conftest import BACKENDS, demo_database
@@ -200,3 +201,22 @@ def test_signed_out_goes_to_login(registry: DemoRegistry) -> None:
         answer = anonymous.get("/entries/10039", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/login?next=/entries/10039"
+
+
+def test_removals_give_the_latest_change_that_removed_each_entry(registry: DemoRegistry) -> None:
+    removed = next(e for e in demo_catalogue().entries if not e.is_active)
+    active = demo_entry(UpgradeFromKind.UNKNOWN, complete=False)
+    loaded = removals(registry.engine, [removed.cpl_entry_id, active.cpl_entry_id])
+    assert list(loaded) == [removed.cpl_entry_id]
+    assert loaded[removed.cpl_entry_id].source == "demo"
+    assert loaded[removed.cpl_entry_id].reason is None
+    for status, why in (("active", "put back: a mistake"), ("removed", "withdrawn again")):
+        correct_entry(
+            registry.engine,
+            removed.cpl_entry_id,
+            [("status", status)],
+            reason=why,
+            actor=registry.emails["secas"],
+        )
+    again = removals(registry.engine, [removed.cpl_entry_id])[removed.cpl_entry_id]
+    assert (again.reason, again.actor) == ("withdrawn again", registry.emails["secas"])
