@@ -67,8 +67,10 @@ def test_entry_page_draws_its_models_graph_and_links_both_ways(
     ) == sorted(removed)
     for entry_id in removed:
         tooltip = page.locator(f'a.node-link[data-entry="{entry_id}"] title')
-        expect(tooltip).to_contain_text("removed from the CPL")
-        expect(page.locator("ul.removed-list")).to_contain_text(entry_id)
+        expect(tooltip).to_contain_text("removed from the CPL when loaded from demo on ")
+        expect(page.locator("ul.removed-list li", has_text=entry_id)).to_contain_text(
+            "removed from the CPL when loaded from demo on "
+        )
     # entries whose upgrade-from is not provided are marked (dashed, a question mark)
     unknown = {e.cpl_entry_id for e in graph.entries.values() if not e.upgrade_from.is_known}
     marked = picture.locator(".node.unknown").evaluate_all("ns => ns.map(n => n.dataset.entry)")

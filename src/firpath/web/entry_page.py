@@ -64,14 +64,15 @@ def _link(entry_id: str, known: Mapping[str, CplEntry]) -> EntryLink:
 
 
 def removal_text(item: HistoryItem | None) -> str:
-    """Why (and when, by whom or from which file) an entry was removed, in a sentence."""
+    """When, by whom (or from which file) and why an entry was removed, to follow "removed
+    from the CPL"."""
     if item is None:
-        return "removed from the CPL (no change recorded says why)"
+        return "(no recorded change says when or why)"
     when = item.at.date().isoformat()
     if item.reason:
-        return f"removed on {when} by {item.actor}: {item.reason}"
+        return f"on {when} by {item.actor}: {item.reason}"
     source = f" from {item.source}" if item.source else ""
-    return f"removed from the CPL when loaded{source} on {when} (no reason recorded)"
+    return f"when loaded{source} on {when} (no reason recorded)"
 
 
 @dataclass(frozen=True, slots=True)
