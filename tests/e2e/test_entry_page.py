@@ -110,7 +110,7 @@ def test_removed_entry_says_why_and_still_offers_a_plan(browser: Browser, site: 
     removed = min(
         (e for e in graph.entries.values() if not e.is_active), key=lambda e: e.firmware_number
     )
-    page = sign_in(browser, site, "reader")
+    page = sign_in(browser, site, "supplier")
     page.goto(f"{site.url}/entries/{removed.cpl_entry_id}")
     expect(page.locator("#removed-notice")).to_contain_text("removed from the CPL when loaded")
     expect(page.locator("svg#upgrade-graph .node.here.removed")).to_have_count(1)
@@ -151,6 +151,9 @@ def test_history_shows_who_when_why_and_before_after(browser: Browser, site: Sit
     expect(page.locator("#removed-notice")).to_contain_text("bricks meters")
     tooltip = page.locator(f'a.node-link[data-entry="{entry.cpl_entry_id}"] title')
     expect(tooltip).to_contain_text("bricks meters")
+    # a manufacturer may not plan: no link to a page it may not open, but the reason
+    expect(page.get_by_role("link", name="Plan from here to latest")).to_have_count(0)
+    expect(page.locator("#no-plan")).to_contain_text("your role (manufacturer)")
     check_page(page, "entry-history")
     page.context.close()
 
@@ -165,5 +168,6 @@ def test_an_unknown_entry_id_says_which_and_how_to_find_entries(
     expect(page.get_by_role("link", name="search the entries for “NO-SUCH-9”")).to_have_attribute(
         "href", "/entries?q=NO-SUCH-9"
     )
+    expect(page.get_by_role("link", name="find a path")).to_have_count(0)  # SSC may not plan
     check_page(page, "entry-missing")
     page.context.close()

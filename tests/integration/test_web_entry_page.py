@@ -106,7 +106,8 @@ def test_every_field_is_shown_with_the_version_by_name_and_hex(
     assert maker is not None and maker.contact_email and maker.contact_name
     contact = part(page, "manufacturer-contact")
     assert f'href="mailto:{maker.contact_email}"' in contact and maker.contact_name in contact
-    assert f'href="/paths?firmware={entry.cpl_entry_id}"' in page
+    assert f'href="/paths?firmware={entry.cpl_entry_id}"' not in page  # a reader may not plan
+    assert "your role (reader) may read the FIR but not plan" in shown
     # the graph: an image with a title, this entry's box highlighted, a link per box
     assert re.search(r'<svg id="upgrade-graph"[^>]*role="img"', page)
     assert f'class="node here" data-entry="{entry.cpl_entry_id}"' in page
@@ -181,7 +182,8 @@ def test_an_unknown_id_is_a_404_naming_it_and_how_to_find_entries(client: TestCl
     answer = client.get("/entries/no-such-7")
     assert answer.status_code == 404
     assert "NO-SUCH-7" in text(answer.text)
-    assert 'href="/entries?q=NO-SUCH-7"' in answer.text and 'href="/paths"' in answer.text
+    assert 'href="/entries?q=NO-SUCH-7"' in answer.text
+    assert 'href="/paths"' not in answer.text  # a reader may not plan
 
 
 @pytest.mark.parametrize(
@@ -220,3 +222,14 @@ def test_removals_give_the_latest_change_that_removed_each_entry(registry: DemoR
         )
     again = removals(registry.engine, [removed.cpl_entry_id])[removed.cpl_entry_id]
     assert (again.reason, again.actor) == ("withdrawn again", registry.emails["secas"])
+
+
+@pytest.mark.parametrize("role", ["supplier", "secas"])
+def test_who_may_plan_gets_plan_from_here_to_latest(registry: DemoRegistry, role: str) -> None:
+    entry = next(e for e in demo_catalogue().entries if not e.is_active)  # removed: still
+    with in_process(registry) as client:
+        session = sign_in(registry.engine, registry.emails[role], registry.passwords[role])
+        client.cookies.set("firpath_session", session.secret)
+        page = client.get(f"/entries/{entry.cpl_entry_id}").text
+    assert f'<a class="button" href="/paths?firmware={entry.cpl_entry_id}">' in page
+    assert 'id="no-plan"' not in page

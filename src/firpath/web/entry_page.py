@@ -141,7 +141,13 @@ def entry_page(request: Request, entry_id: str, caller: Reader) -> Response:
         detail = show_entry(engine, key)
     except NotFound:
         return render(
-            request, caller, "entry_missing.html", status=404, title="No such entry", entry_id=key
+            request,
+            caller,
+            "entry_missing.html",
+            status=404,
+            title="No such entry",
+            entry_id=key,
+            may_plan=caller.account.may(Permission.PLAN),
         )
     entry = detail.entry
     graph = caller.warm.catalogue(caller.state).graph(entry.device_model)
@@ -182,6 +188,7 @@ def entry_page(request: Request, entry_id: str, caller: Reader) -> Response:
         why_removed=why_removed,
         entry_href=entry_href,
         plan_href=_plan_href(entry.cpl_entry_id),
+        may_plan=caller.account.may(Permission.PLAN),
         model_href=_model_href(entry),
         not_provided=NOT_PROVIDED,
     )
