@@ -146,8 +146,10 @@ def completeness_page(request: Request, caller: Reader) -> Response:
 def chase_list_format(raw: str) -> ChaseListFormat:
     """`csv` or `xlsx` (the formats `firpath chase-list` writes)."""
     fmt = raw.strip().lower()
-    if fmt == "csv" or fmt == "xlsx":
-        return fmt
+    if fmt == "csv":
+        return "csv"
+    if fmt == "xlsx":
+        return "xlsx"
     raise FieldInvalid("format", raw, "a chase list downloads as csv or xlsx")
 
 
