@@ -44,6 +44,13 @@ DEVICE_TYPE_NAMES: Final = {
     DeviceType.HCALCS: "Load control switch",
     DeviceType.SAPC: "Auxiliary proportional controller",
 }
+# the table's column headings (the chart names the fields in full)
+FIELD_HEADINGS: Final = {
+    "upgrade_from": "Upgrade from",
+    "zigbee_chipset_vendor": "Chipset vendor",
+    "zigbee_stack_version": "Stack version",
+    "zigbee_band": "Band join option",
+}
 OUT_OF_SCOPE: Final = ", ".join(t.value for t in DeviceType if t not in IN_SCOPE_DEVICE_TYPES)
 
 
@@ -135,7 +142,7 @@ def completeness_page(request: Request, caller: Reader) -> Response:
         by_manufacturer=by is Grouping.MANUFACTURER,
         rows=rows,
         total=total,
-        field_labels=[LABELS[f] for f in NEW_FIELDS],
+        field_labels=[FIELD_HEADINGS[f] for f in NEW_FIELDS],
         field_chart=fields,
         group_chart=groups,
         out_of_scope=done.out_of_scope,
