@@ -89,7 +89,7 @@ def test_a_chase_list_downloads_as_the_cli_writes_it(
     csv_download.value.save_as(got)
     assert got.name == f"chase-list-{manufacturer_id}.csv"
     cli_file = tmp_path / "cli.csv"
-    code, out, err = firpath(
+    code, _, err = firpath(
         site.demo.url, "chase-list", "--manufacturer-id", manufacturer_id, "--out", str(cli_file)
     )
     assert code == 0, err
