@@ -26,6 +26,7 @@ from firpath.domain.impact import (
 )
 from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.path_explanation import version_label
+from firpath.domain.upgrade_graph import PathStatus
 from firpath.web.auth import page
 from firpath.web.templating import render
 
@@ -152,20 +153,22 @@ def _miss_view(miss: PatternMiss, given: dict[str, str], not_provided: int) -> M
 
 
 def remediation_text(x: ExposedEntry, fix_on_cpl: bool) -> str:
-    """Where a device on the entry can go over the air, or why it cannot (one line)."""
+    """Where a device on the entry can go over the air, or why it cannot (one line); for an
+    entry of unknown exposure, what to ask first and where its devices could go if affected."""
     r = x.remediation
-    outcome = x.outcome
-    if outcome is Outcome.REMEDIABLE and r.target is not None:
+    if r.status is PathStatus.OK and r.target is not None:
         steps = f"{r.hops} step{'s' if r.hops != 1 else ''}"
-        return f"to {r.target.cpl_entry_id}, version {version_label(r.target)}, in {steps}"
-    if outcome is Outcome.STRANDED:
-        if not fix_on_cpl:
-            return "no unaffected firmware of this model is on the CPL: ask the manufacturer"
-        return "no route over the air: a site visit"
-    if outcome is Outcome.INCOMPLETE:
+        route = f"to {r.target.cpl_entry_id}, version {version_label(r.target)}, in {steps}"
+    elif r.status is PathStatus.INCOMPLETE_DATA:
         more = f" and {len(r.missing_data) - 5} more" if len(r.missing_data) > 5 else ""
-        return f"ask the manufacturer about {', '.join(r.missing_data[:5])}{more}"
-    return "ask the manufacturer for this entry's ZigBee data"
+        route = f"ask the manufacturer about {', '.join(r.missing_data[:5])}{more}"
+    elif not fix_on_cpl:
+        route = "no unaffected firmware of this model is on the CPL: ask the manufacturer"
+    else:
+        route = "no route over the air: a site visit"
+    if x.outcome is Outcome.UNKNOWN_EXPOSURE:
+        return f"ask the manufacturer for its ZigBee data; if affected: {route}"
+    return route
 
 
 @router.get("/impact")
