@@ -108,7 +108,7 @@ def test_the_table_has_the_services_counts_least_complete_first(
             assert rows[group.key][0] == f"{m.manufacturer_name} {group.key}"
             assert m.contact_email and m.contact_email in rows[group.key][7]
             to_chase = group.tally.entries - group.tally.complete
-            assert rows[group.key][8].startswith(f"{to_chase:,} to chase")
+            assert rows[group.key][8].endswith(f" {to_chase:,} to chase")
         else:
             assert rows[group.key][0].endswith(f"({group.key})")
     assert total[1:7] == cells(done.total)
