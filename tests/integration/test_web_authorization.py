@@ -78,9 +78,17 @@ _SUBMISSIONS = (
 # --- review (web/review.py) ---
 _REVIEW = (Page("GET", "/review", P.REVIEW),)
 # --- completeness (web/completeness.py) ---
-_COMPLETENESS = (Page("GET", "/completeness", P.READ),)
+_COMPLETENESS = (
+    Page("GET", "/completeness", P.READ),
+    Page(
+        "GET",
+        "/completeness/chase-list/{manufacturer_id}",
+        P.READ,
+        "/completeness/chase-list/1000?format=xlsx",
+    ),
+)
 # --- impact (web/impact.py) ---
-_IMPACT = (Page("GET", "/impact", P.IMPACT),)
+_IMPACT = (Page("GET", "/impact", P.IMPACT, "/impact?chipset_vendor=silicon*"),)
 
 TABLE: Final = (
     *_LOGIN,

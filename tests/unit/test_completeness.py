@@ -12,6 +12,7 @@ from firpath.domain.completeness import (
     Tally,
     misses,
     parse_missing_field,
+    percent,
     tally_completeness,
 )
 from firpath.domain.entry import NEW_FIELDS, CplEntry
@@ -170,3 +171,35 @@ def test_nothing_in_scope_has_no_shares_rather_than_a_division_by_zero() -> None
     assert report.total.entries == 0
     assert report.total.share("zigbee_band") is None and report.total.complete_share is None
     assert report.out_of_scope == 1
+
+
+def test_worst_first_puts_the_least_complete_group_first() -> None:
+    report = tally_completeness(small_catalogue(), Grouping.DEVICE_TYPE)
+    # ESME 1 of 3 complete, GSME 1 of 2, CH 1 of 1
+    assert [g.key for g in report.worst_first()] == ["ESME", "GSME", "CH"]
+
+
+def test_worst_first_breaks_a_tie_on_complete_entries_by_the_fields_stated() -> None:
+    # both half complete; 0000 states 7 of 8 fields, AAAA 4 of 8: AAAA first, though 0000 < AAAA
+    more = [complete("1", manufacturer="0000"), complete("2", manufacturer="0000", vendor=None)]
+    fewer = [complete("3", manufacturer="AAAA"), entry("4", manufacturer="AAAA")]
+    report = tally_completeness([*more, *fewer], Grouping.MANUFACTURER)
+    assert [g.tally.complete_share for g in report.groups] == [0.5, 0.5]
+    assert [g.key for g in report.worst_first()] == ["AAAA", "0000"]
+
+
+@pytest.mark.parametrize(
+    ("count", "entries", "shown"),
+    [
+        (0, 0, "-"),
+        (0, 7, "0%"),
+        (1, 1000, "<1%"),
+        (999, 1000, ">99%"),
+        (7, 7, "100%"),
+        (1, 3, "33%"),
+    ],
+)
+def test_a_percentage_says_none_or_all_only_when_it_is(
+    count: int, entries: int, shown: str
+) -> None:
+    assert percent(count, entries) == shown

@@ -25,9 +25,11 @@ from firpath.domain.errors import FieldInvalid
 from firpath.domain.impact import (
     Exposure,
     ModelRemedies,
+    Outcome,
     Remediation,
     VulnerabilityQuery,
     assess_model,
+    count_outcomes,
     wildcard,
 )
 from firpath.domain.upgrade_graph import ModelGraph, PathStatus
@@ -851,3 +853,31 @@ def test_the_brute_force_wildcard_agrees_with_the_table() -> None:
         assert isinstance(value, str)
         if not re.search(r"^\s|\s$", pattern):
             assert star_match(pattern, value) is matches
+
+
+def test_each_exposed_entry_has_one_outcome_counted_per_model() -> None:
+    graph = impact_graph(
+        "1 <- N/A | affected",  # reaches 3 over the air
+        "2 <- 1 | unknown",  # does not say its stack
+        "3 <- 1 | fixed",
+        "4 <- N/A | affected",  # leads only to 5, which may be unaffected: ask
+        "5 <- 4 | unknown",
+        "6 <- N/A | affected",  # nothing leads on from it: a site visit
+    )
+    impact = assess_model(ModelRemedies(graph, QUERY))
+    assert impact is not None
+    outcomes = {x.entry.cpl_entry_id: x.outcome for x in impact.entries}
+    assert outcomes == {
+        "1": Outcome.REMEDIABLE,
+        "2": Outcome.UNKNOWN_EXPOSURE,
+        "4": Outcome.INCOMPLETE,
+        "5": Outcome.UNKNOWN_EXPOSURE,
+        "6": Outcome.STRANDED,
+    }
+    assert impact.outcomes == {
+        Outcome.REMEDIABLE: 1,
+        Outcome.STRANDED: 1,
+        Outcome.INCOMPLETE: 1,
+        Outcome.UNKNOWN_EXPOSURE: 2,
+    }
+    assert count_outcomes([]) == dict.fromkeys(Outcome, 0)

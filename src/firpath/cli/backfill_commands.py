@@ -12,7 +12,7 @@ from rich.table import Table
 from firpath.cli.context import settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.documents import completeness_document
-from firpath.domain.completeness import Completeness, Grouping, Tally
+from firpath.domain.completeness import Completeness, Grouping, Tally, percent
 from firpath.domain.entry import NEW_FIELDS
 from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.values import IN_SCOPE_DEVICE_TYPES, DeviceType
@@ -27,18 +27,6 @@ FIELD_HEADINGS = {
     "zigbee_band": "band",
 }
 OUT_OF_SCOPE = ", ".join(t.value for t in DeviceType if t not in IN_SCOPE_DEVICE_TYPES)
-
-
-def percent(count: int, entries: int) -> str:
-    """A share in whole percent as people read it: 100% only when all, 0% only when none."""
-    if not entries:
-        return "-"
-    share = 100 * count / entries
-    if 0 < share < 1:
-        return "<1%"
-    if 99 < share < 100:
-        return ">99%"
-    return f"{round(share)}%"
 
 
 def _contact(m: Manufacturer | None) -> str:

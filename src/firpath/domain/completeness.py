@@ -76,6 +76,29 @@ class Completeness:
     total: Tally
     out_of_scope: int  # entries of device types for which the new fields are optional
 
+    def worst_first(self) -> tuple[CompletenessGroup, ...]:
+        """The groups, the least complete first (then the fewest fields stated, then by key)."""
+
+        def order(group: CompletenessGroup) -> tuple[float, float, str]:
+            t = group.tally
+            if not t.entries:
+                return (1.0, 1.0, group.key)
+            return (t.complete / t.entries, sum(t.provided) / t.entries, group.key)
+
+        return tuple(sorted(self.groups, key=order))
+
+
+def percent(count: int, entries: int) -> str:
+    """A share in whole percent as people read it: 100% only when all, 0% only when none."""
+    if not entries:
+        return "-"
+    share = 100 * count / entries
+    if 0 < share < 1:
+        return "<1%"
+    if 99 < share < 100:
+        return ">99%"
+    return f"{round(share)}%"
+
 
 class _Counts:
     """A tally being counted (frozen into a `Tally` at the end)."""

@@ -83,6 +83,15 @@ class Remediation:
         return len(self.steps) if self.status is PathStatus.OK else None
 
 
+class Outcome(StrEnum):
+    """What can be done for a device on an exposed entry."""
+
+    REMEDIABLE = "remediable"  # affected; an unaffected active entry is reachable over the air
+    STRANDED = "stranded"  # affected; no route over the air: a site visit or a new release
+    INCOMPLETE = "incomplete_data"  # affected; missing data may hide a route: ask for it
+    UNKNOWN_EXPOSURE = "unknown_exposure"  # the entry does not state the ZigBee fields asked
+
+
 @dataclass(frozen=True, slots=True)
 class ExposedEntry:
     """An entry that is affected or of unknown exposure, with its remediation."""
@@ -90,6 +99,24 @@ class ExposedEntry:
     entry: CplEntry
     exposure: Exposure
     remediation: Remediation
+
+    @property
+    def outcome(self) -> Outcome:
+        """What can be done for a device on this entry."""
+        if self.exposure is not Exposure.AFFECTED:
+            return Outcome.UNKNOWN_EXPOSURE
+        return {
+            PathStatus.OK: Outcome.REMEDIABLE,
+            PathStatus.NO_PATH: Outcome.STRANDED,
+        }.get(self.remediation.status, Outcome.INCOMPLETE)
+
+
+def count_outcomes(exposed: Iterable[ExposedEntry]) -> dict[Outcome, int]:
+    """How many of `exposed` have each outcome (every outcome, zero included)."""
+    counts = dict.fromkeys(Outcome, 0)
+    for x in exposed:
+        counts[x.outcome] += 1
+    return counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +131,11 @@ class ModelImpact:
     def affected(self) -> bool:
         """Whether any entry of the model carries the chipset/stack (not only unknown ones)."""
         return any(x.exposure is Exposure.AFFECTED for x in self.entries)
+
+    @property
+    def outcomes(self) -> dict[Outcome, int]:
+        """How many of the model's exposed entries have each outcome."""
+        return count_outcomes(self.entries)
 
 
 class ModelRemedies:
