@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from firpath.api.auth import Caller
 from firpath.domain.account import NotAllowed, Permission, Role
+from firpath.domain.catalogue import Catalogue
 from firpath.domain.errors import InvalidInput
 from firpath.domain.submission import Submission, SubmissionState
 from firpath.web.auth import Posted, form_page, page
@@ -114,6 +115,7 @@ def submissions(request: Request, caller: Submitter) -> Response:
     raw_state = request.query_params.get("state", "")
     state = SubmissionState.parse(raw_state) if raw_state else None
     found = list_submissions(caller.warm.engine, caller.account, state)
+    catalogue = caller.warm.catalogue(caller.state)
     received = request.query_params.get("received", "")
     notice = next((s for s in found if str(s.submission_id) == received), None)
     return render(
@@ -121,7 +123,7 @@ def submissions(request: Request, caller: Submitter) -> Response:
         caller,
         "submissions.html",
         title="Submissions",
-        rows=[_row(s) for s in found],
+        rows=[_row(s, catalogue) for s in found],
         state=state.value if state else "",
         states=[s.value for s in SubmissionState],
         received=notice.submission_id if notice else None,
@@ -129,10 +131,21 @@ def submissions(request: Request, caller: Submitter) -> Response:
     )
 
 
-def _row(s: Submission) -> dict[str, Any]:
-    """One submission as the list shows it."""
+def _row(s: Submission, catalogue: Catalogue) -> dict[str, Any]:
+    """One submission as the list shows it (its upgrade-from entries by version)."""
     r = s.record
-    upgrade_from = "every earlier active version" if s.all_earlier else r.get(UPGRADE_FROM, "")
+    given = r.get(UPGRADE_FROM, "")
+    upgrade_from = "every earlier active version" if s.all_earlier and not given else given
+    earlier = []
+    if upgrade_from not in ("", "N/A") and not upgrade_from.startswith("every"):
+        for entry_id in upgrade_from.split(";"):
+            known = catalogue.entry(entry_id)
+            name = (
+                f"{known.firmware_version_name or '(no name)'} = {known.firmware_version}"
+                if known
+                else f"entry {entry_id}"
+            )
+            earlier.append((entry_id, name))
     return {
         "id": s.submission_id,
         "state": s.state.value,
@@ -144,6 +157,7 @@ def _row(s: Submission) -> dict[str, Any]:
         "version_name": r.get("firmware_version_name", ""),
         "version": r.get("firmware_version", ""),
         "upgrade_from": upgrade_from,
+        "earlier": earlier,
         "band": band_label(r.get("zigbee_band", "")),
         "submitted_by": s.submitted_by,
         "submitted_at": s.submitted_at,
