@@ -410,3 +410,22 @@ def test_a_submission_upgraded_from_a_later_version_is_refused(
     )
     found = problems(submit(api, demo, body))
     assert "which is later than this entry's firmware" in found["upgrade_from"]
+
+
+def test_a_field_that_failed_is_not_measured_against_the_device_model(
+    api: TestClient, demo: DemoRegistry
+) -> None:
+    model, entries = own_model()
+    # a bad device type and firmware version: said once each, never about what stood in
+    body = proposal(
+        model,
+        entries,
+        device_type="TOASTER",
+        firmware_version="1.2.3",
+        upgrade_from=[entries[-1].cpl_entry_id],
+    )
+    answer = submit(api, demo, body)
+    assert answer.status_code == 422, answer.text
+    details = answer.json()["error"]["details"]
+    assert sorted(d["field"] for d in details) == ["device_type", "firmware_version"]
+    assert {d["value"] for d in details} == {"TOASTER", "1.2.3"}

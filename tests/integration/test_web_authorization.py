@@ -74,6 +74,7 @@ _FLEET = (Page("GET", "/fleet-plans/new", P.PLAN),)
 _SUBMISSIONS = (
     Page("GET", "/submissions", P.SUBMIT),
     Page("GET", "/submissions/new", P.SUBMIT),
+    Page("POST", "/submissions/new", P.SUBMIT, ok=422),  # an empty form: every field to fix
 )
 # --- review (web/review.py) ---
 _REVIEW = (Page("GET", "/review", P.REVIEW),)

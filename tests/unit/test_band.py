@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from firpath.domain.band import ZigbeeBand, parse_band
+from firpath.domain.band import BAND_OPTIONS, ZigbeeBand, parse_band
 from firpath.domain.errors import FieldInvalid
 from firpath.domain.values import DeviceType
 
@@ -140,3 +140,17 @@ def test_unknown_band_is_refused_listing_the_options(raw: str) -> None:
     assert "unknown band option" in caught.value.message
     for _, code, _ in SIX:
         assert code in caught.value.message
+
+
+def test_the_six_options_a_new_entry_may_take_each_say_what_they_mean() -> None:
+    assert [b.value for b in BAND_OPTIONS] == [
+        "2_4GHZ_ONLY",
+        "SUB_GHZ_ONLY",
+        "MULTI_MAC_AUTO",
+        "MULTI_MAC_MANUAL",
+        "MULTI_MAC_EITHER",
+        "DUAL_BAND",
+    ]
+    meanings = [b.description for b in ZigbeeBand]
+    assert all(meanings) and len(set(meanings)) == len(meanings)
+    assert "Communications Hubs only" in ZigbeeBand.DUAL_BAND.description

@@ -28,6 +28,11 @@ class ZigbeeBand(StrEnum):
         return BAND_LABELS[self]
 
     @property
+    def description(self) -> str:
+        """What the option means, in one plain line."""
+        return BAND_DESCRIPTIONS[self]
+
+    @property
     def is_complete(self) -> bool:
         """Whether this value fully states the join behaviour."""
         return self is not ZigbeeBand.MULTI_MAC_UNSTATED
@@ -42,6 +47,18 @@ BAND_LABELS: Final[dict[ZigbeeBand, str]] = {
     ZigbeeBand.DUAL_BAND: "Dual Band",
     ZigbeeBand.MULTI_MAC_UNSTATED: "Multi MAC \u2013 join behaviour not stated",
 }
+# The six options (and the legacy value) in plain words, for people choosing one.
+BAND_DESCRIPTIONS: Final[dict[ZigbeeBand, str]] = {
+    ZigbeeBand.ONLY_2_4GHZ: "uses the 2.4 GHz ZigBee band only",
+    ZigbeeBand.SUB_GHZ_ONLY: "uses the sub-GHz (868 MHz) ZigBee band only",
+    ZigbeeBand.MULTI_MAC_AUTO: "can use either band, and picks one itself while joining",
+    ZigbeeBand.MULTI_MAC_MANUAL: "can use either band; the band is set by hand before joining",
+    ZigbeeBand.MULTI_MAC_EITHER: "can use either band, picked by itself or set by hand",
+    ZigbeeBand.DUAL_BAND: "uses both bands at the same time (Communications Hubs only)",
+    ZigbeeBand.MULTI_MAC_UNSTATED: "can use either band; how it joins was never stated",
+}
+# The options a new entry may take (the legacy "not stated" value only comes from old CPLs).
+BAND_OPTIONS: Final = tuple(b for b in ZigbeeBand if b.is_complete)
 
 
 def _key(text: str) -> str:

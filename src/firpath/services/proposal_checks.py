@@ -45,6 +45,20 @@ _STAND_INS: Final = {
 }
 
 
+# What a disagreement with the device model is measured against besides its own field: a
+# stand-in there (a field that failed, already reported) would make it up.
+_MEASURED_AGAINST: Final = {
+    "upgrade_from": frozenset({"firmware_version"}),
+    "firmware_version_name": frozenset({"firmware_version"}),
+}
+
+
+def _about_stand_ins(defect: Defect, bad: set[str]) -> bool:
+    """Whether `defect` is about a stand-in value rather than anything the submitter gave."""
+    field = defect.field or ""
+    return field in bad or bool(_MEASURED_AGAINST.get(field, frozenset()) & bad)
+
+
 def refused(defects: Sequence[Defect]) -> str:
     """The summary of a refused submission, naming the fields to fix."""
     fields = ", ".join(dict.fromkeys(d.field or "?" for d in defects))
@@ -78,7 +92,8 @@ def check_proposal(
     if not bad & _BUILD_FIELDS:
         defects += _already_proposed(conn, proposed, model_entries)
     if not bad & _MODEL_FIELDS:
-        defects += model_disagreements(conn, proposed, model_entries)
+        found = model_disagreements(conn, proposed, model_entries)
+        defects += [d for d in found if not _about_stand_ins(d, bad)]
     if not defects:
         proposed = _with_known_names(conn, proposed, model_entries)
     return Proposal(proposed, matches, earlier, defects)
