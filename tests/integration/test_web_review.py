@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from firpath.domain.account import Account
 from firpath.domain.record import entry_to_record
 from firpath.domain.submission import SubmissionState
 from firpath.services.accounts import form_token, sign_in
@@ -92,7 +93,7 @@ def submitted(demo: DemoRegistry, step: int = 1, **fields: Any) -> int:
     return done.submission.submission_id
 
 
-def secas(demo: DemoRegistry) -> Any:
+def secas(demo: DemoRegistry) -> Account:
     return sign_in(demo.engine, demo.emails["secas"], demo.passwords["secas"]).account
 
 
@@ -136,9 +137,10 @@ def test_approving_publishes_the_entry_and_says_its_id(demo: DemoRegistry) -> No
     decided = get_submission(demo.engine, secas(demo), number)
     assert decided.state is SubmissionState.APPROVED and decided.cpl_entry_id
     entry_id = decided.cpl_entry_id
-    assert show_entry(demo.engine, entry_id).entry.firmware_version == decided.record[
-        "firmware_version"
-    ]
+    assert (
+        show_entry(demo.engine, entry_id).entry.firmware_version
+        == decided.record["firmware_version"]
+    )
     assert f"Submission {number} approved as CPL entry ID {entry_id}" in text_of(page)
     assert f'href="/entries/{entry_id}"' in page.text
 
@@ -279,7 +281,9 @@ def test_text_from_submitters_and_reviewers_is_shown_as_text(demo: DemoRegistry)
         assert refused.status_code == 422
         assert "contains control character U+0007" in refused.text
         assert "&lt;script&gt;" in refused.text  # what was typed, kept, as text
-        answer = client.post(f"/review/{number}/reject", data={"csrf_token": token, "reason": hostile})
+        answer = client.post(
+            f"/review/{number}/reject", data={"csrf_token": token, "reason": hostile}
+        )
     assert answer.status_code == 200
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in answer.text
     assert hostile not in answer.text
@@ -364,6 +368,10 @@ def test_a_stale_form_is_refused_showing_what_changed_and_keeping_what_was_typed
         assert f"CPL entry {ENTRY} changed after you opened this form" in text
         assert "nothing was saved" in text
         assert "changed in another tab" in text and "4.1" in text
+        assert f"The latest change was made by {demo.emails['secas']}" in text
+        assert "reason: “the other tab”" in text
+        assert "you both changed it: yours is kept in the form" in text  # notes
+        assert "Your changes, kept in the form Field Now What you typed Release Notes" in text
         assert show_entry(demo.engine, ENTRY) == after_other, "nothing saved"
         again = form_fields(stale.text, f"/entries/{ENTRY}/edit")
         assert again["notes"] == "mine" and again["release_notes"] == "mine too"
@@ -435,7 +443,9 @@ def test_an_edit_of_no_entry_or_without_a_revision_is_a_clear_page(
     before = show_entry(demo.engine, ENTRY)
     with in_process(demo) as client:
         token = signed_in(client, demo, "secas")
-        answer = client.post(address, data={"csrf_token": token, "reason": "x", "notes": "n"} | data)
+        answer = client.post(
+            address, data={"csrf_token": token, "reason": "x", "notes": "n"} | data
+        )
     assert answer.status_code == status, answer.text
     assert says in answer.text
     assert show_entry(demo.engine, ENTRY) == before

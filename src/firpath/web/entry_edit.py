@@ -23,8 +23,10 @@ from firpath.domain.values import DeviceType, EntryStatus
 from firpath.error_codes import classify
 from firpath.io.columns import LABELS
 from firpath.services.corrections import SETTABLE
+from firpath.services.history import HistoryItem
 from firpath.services.registry import EntryDetail
 from firpath.web.auth import Posted, form_page, page
+from firpath.web.review import when
 from firpath.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -102,7 +104,7 @@ GROUPS: Final[tuple[tuple[str, tuple[FormField, ...]], ...]] = (
                 "zigbee_band",
                 LABELS["zigbee_band"],
                 "select",
-                options=(("", "not provided"),) + tuple((b.value, b.label) for b in ZigbeeBand),
+                options=(("", "not provided"), *((b.value, b.label) for b in ZigbeeBand)),
             ),
         ),
     ),
@@ -145,6 +147,8 @@ def _form(
     problems: list[str] | None = None,
     message: str = "",
     changed: list[Changed] | None = None,
+    yours: list[Changed] | None = None,
+    latest: HistoryItem | None = None,
 ) -> Response:
     entry = detail.entry
     return render(
@@ -163,6 +167,9 @@ def _form(
         problems=problems or [],
         message=message,
         changed=changed or [],
+        yours=yours or [],
+        latest=latest,
+        when=when,
     )
 
 
@@ -189,16 +196,24 @@ def _stale(
 ) -> Response:
     """The form again at the entry's current revision: what changed meanwhile next to what
     was typed; fields the form did not change take the current value, typed ones are kept."""
+    from firpath.services.history import entry_history
+
     now = entry_to_record(detail.entry)
     changed = [
         Changed(f.name, f.label, was.get(f.name, ""), now[f.name], typed[f.name])
         for f in FIELDS
         if was.get(f.name, now[f.name]) != now[f.name]
     ]
+    yours = [
+        Changed(f.name, f.label, was.get(f.name, now[f.name]), now[f.name], typed[f.name])
+        for f in FIELDS
+        if typed[f.name] != was.get(f.name, now[f.name]) and was.get(f.name) == now[f.name]
+    ]
     values = {
         name: typed[name] if typed[name] != was.get(name, now[name]) else now[name]
         for name in SETTABLE
     }
+    history = entry_history(caller.warm.engine, detail.entry.cpl_entry_id)
     message = (
         f"CPL entry {detail.entry.cpl_entry_id} changed after you opened this form "
         f"(it is now at revision {detail.revision}): nothing was saved. "
@@ -216,6 +231,8 @@ def _stale(
         errors=errors,
         message=message,
         changed=changed,
+        yours=yours,
+        latest=history[0] if history else None,
     )
 
 
@@ -257,7 +274,9 @@ def save(
     if revision != detail.revision:
         return _stale(request, caller, detail, typed, was, reason, errors)
     if errors:
-        return _form(request, caller, detail, values=typed, reason=reason, status=422, errors=errors)
+        return _form(
+            request, caller, detail, values=typed, reason=reason, status=422, errors=errors
+        )
     changes = [(name, typed[name]) for name in SETTABLE if typed[name] != now[name]]
     if not changes:
         return _form(
@@ -318,9 +337,7 @@ def _refused(
             errors[name] = f"{errors[name]} {line}" if name in errors else line
         else:
             problems.append(f"{name}: {said}" if name else said)
-    message = (
-        err.summary if isinstance(err, InvalidInput) else "Correction refused, nothing saved."
-    )
+    message = err.summary if isinstance(err, InvalidInput) else "Correction refused, nothing saved."
     return _form(
         request,
         caller,

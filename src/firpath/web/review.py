@@ -56,6 +56,7 @@ class FieldRow:
     label: str
     value: str | None
     mono: bool = False
+    upgrade_from: bool = False  # the place of the *upgrade from* (shown apart)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +134,14 @@ def _fields(submission: Submission, catalogue: Catalogue) -> list[FieldRow]:
         ),
         FieldRow(
             "Model",
-            f"{r['model_name']} ({r.get('model_id')})" if r.get("model_name") else r.get("model_id"),
+            f"{r['model_name']} ({r.get('model_id')})"
+            if r.get("model_name")
+            else r.get("model_id"),
         ),
         FieldRow(LABELS["hardware_version"], r.get("hardware_version") or None),
         FieldRow("Firmware version", f"{name} ({version})" if name else version or None),
         FieldRow(LABELS["manufacturer_image_hash"], r.get("manufacturer_image_hash"), mono=True),
+        FieldRow("Upgrade from", None, upgrade_from=True),
         FieldRow(LABELS["zigbee_chipset_vendor"], r.get("zigbee_chipset_vendor") or None),
         FieldRow(LABELS["zigbee_stack_version"], r.get("zigbee_stack_version") or None),
         FieldRow(LABELS["zigbee_band"], _band(r.get("zigbee_band", ""))),
@@ -228,8 +232,9 @@ def _queue(
     for card in cards:
         card.checks = checks.get(card.submission.submission_id)
         if outcome is not None and outcome.submission_id == card.submission.submission_id:
-            card.problem, card.problem_details = outcome.message, outcome.details
             card.errors, card.typed = outcome.errors, outcome.typed
+            if not outcome.errors:  # a field's error is said next to the field
+                card.problem, card.problem_details = outcome.message, outcome.details
     notice_kind, notice = _notice(caller, decided)
     return render(
         request,
