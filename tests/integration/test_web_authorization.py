@@ -77,7 +77,14 @@ _SUBMISSIONS = (
     Page("POST", "/submissions/new", P.SUBMIT, ok=422),  # an empty form: every field to fix
 )
 # --- review (web/review.py) ---
-_REVIEW = (Page("GET", "/review", P.REVIEW),)
+_REVIEW = (
+    Page("GET", "/review", P.REVIEW),
+    Page("POST", "/review/{submission_id}/approve", P.REVIEW, "/review/999999/approve", ok=404),
+    Page("POST", "/review/{submission_id}/reject", P.REVIEW, "/review/999999/reject", ok=422),
+    Page("GET", "/entries/{entry_id}/edit", P.REVIEW, "/entries/10039/edit"),
+    # a form without its revision (nor a reason): shown again, nothing saved
+    Page("POST", "/entries/{entry_id}/edit", P.REVIEW, "/entries/10039/edit", ok=422),
+)
 # --- completeness (web/completeness.py) ---
 _COMPLETENESS = (
     Page("GET", "/completeness", P.READ),

@@ -4,7 +4,8 @@ the CPL, every rule checked against the CPL as it is at that moment, or rejects 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
@@ -40,7 +41,7 @@ from firpath.domain.upgrade_from_forms import (
 from firpath.domain.values import manufacturer_id as parse_manufacturer_id
 from firpath.io.columns import CPL_ALL_COLUMNS
 from firpath.io.cpl_file import CplRecords
-from firpath.services.import_cpl import apply_cpl_records
+from firpath.services.import_cpl import ImportReport, apply_cpl_records
 from firpath.services.proposal_checks import check_proposal, model_disagreements, refused
 from firpath.services.unit_of_work import now, read_transaction, write_transaction
 from firpath.store import entries
@@ -171,45 +172,8 @@ def approve(
     why = parse_text("reason", reason or "")
     with write_transaction(engine) as conn:
         submission = _pending(conn, submission_id, "approved")
-        summary = f"submission {submission_id} not approved; it stays pending, nothing changed"
-        record = dict(submission.record)
-        if submission.all_earlier:
-            model_entries = entries.entries_of_model(conn, submission.device_model)
-            earlier = earlier_entries(model_entries, record["firmware_version"])
-            if not earlier:
-                proposed, _ = entry_from_record(record | {"cpl_entry_id": PLACEHOLDER_ID})
-                assert proposed is not None
-                raise InvalidInput([nothing_earlier(proposed)], summary)
-            record["upgrade_from"] = ";".join(e.cpl_entry_id for e in earlier)
-        entry_id = next_entry_id(stored.all_entry_ids(conn))
         at = now()
-        record |= {"cpl_entry_id": entry_id, "date_added": at.date().isoformat()}
-        entry, problems = entry_from_record(record)
-        if entry is not None:
-            problems += check_entry(entry, new_submission=True)
-            model_entries = entries.entries_of_model(conn, entry.device_model)
-            problems += model_disagreements(conn, entry, model_entries)
-        try:
-            if problems:
-                raise InvalidInput(problems, summary)
-            report = apply_cpl_records(
-                conn,
-                CplRecords([(1, record)], "submission"),
-                source=f"submission {submission_id} by {submission.submitted_by}",
-                actor=account.email,
-                dry_run=False,
-                action="approval",
-                command="approve",
-                reason=why,
-            )
-        except InvalidInput as err:
-            raise InvalidInput(
-                [
-                    unplaced(d if d.entry_id != entry_id else dataclasses.replace(d, entry_id=None))
-                    for d in err.defects
-                ],
-                f"{summary} (it would have been CPL entry {entry_id})",
-            ) from None
+        entry_id, report = _publish(conn, submission, account, why, at, dry_run=False)
         if report.created != 1 or report.batch_id is None:  # a fresh ID is always new
             raise StorageConflict(f"CPL entry {entry_id} exists already; nothing changed")
         published = entries.get_entry(conn, entry_id)
@@ -227,6 +191,80 @@ def approve(
         decided = stored.get(conn, submission_id)
     assert decided is not None
     return Approved(decided, published, report.batch_id)
+
+
+def approval_problems(
+    engine: Engine, account: Account, submission_ids: Iterable[int]
+) -> dict[int, list[Defect]]:
+    """What an approval of each pending submission would refuse if made now (an empty list:
+    it would pass), by the approval's own checks; nothing changes. Decided ones are left out."""
+    account.require(Permission.REVIEW, "check submissions")
+    found: dict[int, list[Defect]] = {}
+    with read_transaction(engine) as conn:
+        for submission_id in submission_ids:
+            submission = stored.get(conn, submission_id)
+            if submission is None or submission.state is not SubmissionState.PENDING:
+                continue
+            try:
+                _publish(conn, submission, account, None, now(), dry_run=True)
+            except InvalidInput as err:
+                found[submission_id] = list(err.defects)
+            else:
+                found[submission_id] = []
+    return found
+
+
+def _publish(
+    conn: Connection,
+    submission: Submission,
+    account: Account,
+    why: str | None,
+    at: dt.datetime,
+    *,
+    dry_run: bool,
+) -> tuple[str, ImportReport]:
+    """The pending submission as the next CPL entry, checked by every rule against the CPL
+    now and (unless `dry_run`) written; InvalidInput when a rule fails."""
+    submission_id = submission.submission_id
+    summary = f"submission {submission_id} not approved; it stays pending, nothing changed"
+    record = dict(submission.record)
+    if submission.all_earlier:
+        model_entries = entries.entries_of_model(conn, submission.device_model)
+        earlier = earlier_entries(model_entries, record["firmware_version"])
+        if not earlier:
+            proposed, _ = entry_from_record(record | {"cpl_entry_id": PLACEHOLDER_ID})
+            assert proposed is not None
+            raise InvalidInput([nothing_earlier(proposed)], summary)
+        record["upgrade_from"] = ";".join(e.cpl_entry_id for e in earlier)
+    entry_id = next_entry_id(stored.all_entry_ids(conn))
+    record |= {"cpl_entry_id": entry_id, "date_added": at.date().isoformat()}
+    entry, problems = entry_from_record(record)
+    if entry is not None:
+        problems += check_entry(entry, new_submission=True)
+        model_entries = entries.entries_of_model(conn, entry.device_model)
+        problems += model_disagreements(conn, entry, model_entries)
+    try:
+        if problems:
+            raise InvalidInput(problems, summary)
+        report = apply_cpl_records(
+            conn,
+            CplRecords([(1, record)], "submission"),
+            source=f"submission {submission_id} by {submission.submitted_by}",
+            actor=account.email,
+            dry_run=dry_run,
+            action="approval",
+            command="approve",
+            reason=why,
+        )
+    except InvalidInput as err:
+        raise InvalidInput(
+            [
+                unplaced(d if d.entry_id != entry_id else dataclasses.replace(d, entry_id=None))
+                for d in err.defects
+            ],
+            f"{summary} (it would have been CPL entry {entry_id})",
+        ) from None
+    return entry_id, report
 
 
 def reject(engine: Engine, account: Account, submission_id: int, reason: str) -> Submission:
