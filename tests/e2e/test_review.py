@@ -90,7 +90,9 @@ def test_an_edit_from_a_stale_form_is_refused_then_saved_with_its_reason(
     browser: Browser, site: Site
 ) -> None:
     page = sign_in(browser, site, "secas")
-    page.goto(f"{site.url}/entries/{ENTRY}/edit")
+    page.goto(f"{site.url}/entries/{ENTRY}")
+    page.get_by_role("link", name="Edit this entry").click()  # reached from the entry page
+    expect(page).to_have_url(f"{site.url}/entries/{ENTRY}/edit")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Correct CPL entry {ENTRY}")
     check_page(page, "entry-edit")
     page.get_by_label("Notes", exact=True).fill("Checked with the manufacturer")
@@ -121,6 +123,8 @@ def test_an_edit_from_a_stale_form_is_refused_then_saved_with_its_reason(
 
     page.get_by_role("button", name="Save the correction").click()
     expect(page).to_have_url(re.compile(rf"/entries/{ENTRY}\?corrected=\d+$"))
+    expect(page.get_by_role("status")).to_contain_text("Your correction is saved")
+    expect(page.locator("#history")).to_be_visible()
     entry = show_entry(site.demo.engine, ENTRY).entry
     assert (entry.notes, entry.gbcs_version) == ("Checked with the manufacturer", "4.1")
     newest = entry_history(site.demo.engine, ENTRY)[0]
@@ -149,4 +153,6 @@ def test_only_secas_may_review_or_edit(browser: Browser, site: Site) -> None:
         check_page(page, name)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Review")).to_have_count(0)
+    page.goto(f"{site.url}/entries/{ENTRY}")
+    expect(page.get_by_role("link", name="Edit this entry")).to_have_count(0)
     page.context.close()

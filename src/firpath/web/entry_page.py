@@ -189,6 +189,8 @@ def entry_page(request: Request, entry_id: str, caller: Reader) -> Response:
         entry_href=entry_href,
         plan_href=_plan_href(entry.cpl_entry_id),
         may_plan=caller.account.may(Permission.PLAN),
+        may_edit=caller.account.may(Permission.REVIEW),
+        corrected="corrected" in request.query_params,
         model_href=_model_href(entry),
         not_provided=NOT_PROVIDED,
     )
