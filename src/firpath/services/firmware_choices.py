@@ -17,7 +17,7 @@ from firpath.domain.entry import CplEntry, DeviceModel
 from firpath.domain.errors import FieldInvalid, clip
 from firpath.domain.firmware_ref import HASH_SHOWN
 from firpath.domain.fleet_plan import LATEST
-from firpath.domain.path_explanation import version_label
+from firpath.domain.path_explanation import entry_label, version_label
 from firpath.domain.values import entry_id_order
 
 STEPS: Final = ("manufacturer", "model", "hardware", "firmware", "to")
@@ -281,12 +281,12 @@ class _Finder:
             )
         if not goal.is_active:
             return (
-                f"{goal.cpl_entry_id} ({version_label(goal)}) is removed from the CPL, so it is "
+                f"{entry_label(goal)} is removed from the CPL, so it is "
                 f"never installed: {choose}"
             )
         if goal.firmware_number <= source.firmware_number:
             return (
-                f"{goal.cpl_entry_id} ({version_label(goal)}) is not later than the firmware "
+                f"{entry_label(goal)} is not later than the firmware "
                 f"the meter runs, {version_label(source)}: {choose}"
             )
         return None
