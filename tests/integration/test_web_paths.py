@@ -128,8 +128,9 @@ def test_every_demo_models_first_entry_answers_as_find_path(
         # the firmware alone fills in the rest: the shared link holds every choice
         shared = re.search(r'Share this answer: <a href="([^"]+)"', alone.text)
         assert shared is not None
-        assert html.unescape(shared.group(1)) == "/paths?" + "&".join(
-            f"{k}={v}" for k, v in chosen.items()
+        assert (
+            html.unescape(shared.group(1))
+            == "/paths?" + "&".join(f"{k}={v}" for k, v in chosen.items()) + "#answer"
         )
     assert statuses == {"ok", "no_path", "incomplete_data"}  # the demo has each kind
 

@@ -281,8 +281,7 @@ class _Finder:
             )
         if not goal.is_active:
             return (
-                f"{entry_label(goal)} is removed from the CPL, so it is "
-                f"never installed: {choose}"
+                f"{entry_label(goal)} is removed from the CPL, so it is never installed: {choose}"
             )
         if goal.firmware_number <= source.firmware_number:
             return (

@@ -67,7 +67,7 @@ def _given(request: Request) -> dict[str, str]:
 def _shared_address(choice: FirmwareChoice) -> str:
     """The finder's address with every choice in it (a firmware alone is filled out)."""
     chosen = {name: choice.chosen(name) for name in STEPS}
-    return "/paths?" + urlencode({k: v for k, v in chosen.items() if v})
+    return "/paths?" + urlencode({k: v for k, v in chosen.items() if v}) + "#answer"
 
 
 def _entry_view(entry: CplEntry) -> dict[str, Any]:
