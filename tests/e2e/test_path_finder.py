@@ -276,7 +276,7 @@ def test_without_javascript_each_choice_is_a_step_and_stale_choices_are_named(
     errors = page.locator(".field-error")
     expect(errors).to_have_count(1)
     expect(errors).to_contain_text(
-        re.compile(r"is not (a model of|one of)|is firmware of device model")
+        re.compile(r"is not (a model of|one of)|\) is firmware of .*, not of ")
     )
     expect(page.locator("section.answer")).to_have_count(0)
     stale = page.url

@@ -66,7 +66,9 @@ def _text(fragment: str) -> str:
 def page_answer(body: str) -> dict[str, Any]:
     """The answer a /paths page shows: status, source, target, step IDs, missing data,
     reason and contact (read from the page's markup)."""
-    section = re.search(r'<section class="answer[^"]*"[^>]*>(.*?)</section>', body, re.S)
+    section = re.search(
+        r'<section id="answer" class="answer[^"]*"[^>]*>(.*?)</section>', body, re.S
+    )
     assert section is not None, "the page shows no answer"
     attrs = dict(re.findall(r'data-(status|from|to)="([^"]*)"', section.group(0)[:400]))
     steps = re.search(r'<ol class="steps path-steps">(.*?)</ol>', body, re.S)
@@ -227,7 +229,9 @@ BAD = [
     (
         _wrong(MODEL, firmware=BY_MODEL[OTHER][0].cpl_entry_id),
         "firmware",
-        f"CPL entry {BY_MODEL[OTHER][0].cpl_entry_id} is firmware of device model {OTHER}",
+        f"CPL entry {BY_MODEL[OTHER][0].cpl_entry_id} ({BY_MODEL[OTHER][0].firmware_version_name}, "
+        f"{BY_MODEL[OTHER][0].firmware_version}) is firmware of "
+        f"{BY_MODEL[OTHER][0].manufacturer_name}'s {BY_MODEL[OTHER][0].model_name} ({OTHER})",
     ),
     ({"firmware": "99999999"}, "manufacturer", "CPL entry 99999999 is not on the CPL"),
     (
@@ -269,7 +273,7 @@ def test_a_wrong_or_stale_parameter_gets_a_message_at_its_field(
     assert page.status_code == 422, page.text[:500]
     assert message in field_error(page.text, field)
     assert f'aria-invalid="true" aria-describedby="{field}-error' in page.text
-    assert '<section class="answer' not in page.text  # no answer for a question not asked
+    assert 'id="answer"' not in page.text  # no answer for a question not asked
     assert "<script>x" not in page.text and "<b>1</b>" not in page.text and "<i>x" not in page.text
 
 

@@ -240,9 +240,10 @@ class _Finder:
                 value, error = (
                     None,
                     (
-                        f"CPL entry {value} is firmware of device model {source.device_model} "
-                        f"({source.model_name or 'no model name'}), not of {model_label}: "
-                        f"{_FROM_LIST}"
+                        f"CPL entry {entry_label(source)} is firmware of "
+                        f"{source.manufacturer_name or source.manufacturer_id}'s "
+                        f"{source.model_name or 'device model'} ({source.device_model}), "
+                        f"not of {model_label}: {_FROM_LIST}"
                     ),
                 )
         firmware_id = self.step("firmware", _builds(entries), value, error, auto=False)
