@@ -67,7 +67,10 @@ _ENTRIES = (
     Page("GET", "/entries/{entry_id}", P.READ, "/entries/10039"),
 )
 # --- path finder (web/path_finder.py) ---
-_PATHS = (Page("GET", "/paths", P.PLAN),)
+_PATHS = (
+    # the finder with an answer (a firmware alone, as the entry page links it)
+    Page("GET", "/paths", P.PLAN, "/paths?firmware=10039"),
+)
 # --- fleet plans (web/fleet_plans.py) ---
 _FLEET = (Page("GET", "/fleet-plans/new", P.PLAN),)
 # --- submissions (web/submissions.py) ---
