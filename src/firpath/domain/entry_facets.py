@@ -18,7 +18,7 @@ MISSING_LABELS: Final[dict[str, str]] = {
     "zigbee_chipset_vendor": "ZigBee Chipset Vendor",
     "zigbee_stack_version": "ZigBee Stack Version",
     "zigbee_band": "ZigBee Band Join Option",
-    ANY_FIELD: "any of the four new fields",
+    ANY_FIELD: "Any new field",
 }
 
 
