@@ -7,13 +7,16 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from firpath.domain.entry import CplEntry
 from firpath.domain.errors import FieldInvalid
 from firpath.domain.values import entry_id_order
+from firpath.services.import_cpl import import_cpl_file
 from firpath.services.registry import (
     browse_entries,
     entry_filter,
@@ -25,6 +28,7 @@ from firpath.store.entries import EntryFilter
 from firpath.store.entry_order import SORT_KEYS
 from tests.api_harness import DemoRegistry
 from tests.conftest import BACKENDS, demo_database
+from tests.integration.cpl_rows import row, write_cpl
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -143,3 +147,17 @@ def test_a_filtered_export_holds_exactly_the_matching_entries(registry: DemoRegi
     assert [r["cpl_entry_id"] for r in rows] == wanted
     # no filter, or one that narrows nothing: the whole FIR, as before
     assert export_cpl(registry.engine, "csv", EntryFilter()) == export_cpl(registry.engine, "csv")
+
+
+def test_entry_ids_sort_numbers_by_value_then_the_others_by_text(
+    engine: Engine, tmp_path: Path
+) -> None:
+    ids = ["7", "0012", "13", "012", "11", "9", "A12", "a-1", "B.2", "100", "10", "A2"]
+    rows = [row(entry_id, f"0100{n:04X}") for n, entry_id in enumerate(ids)]
+    report = import_cpl_file(engine, write_cpl(tmp_path / "ids.csv", rows), actor="test")
+    assert report.created == len(ids), report
+    stored = [e.cpl_entry_id for e in list_entries(engine, EntryFilter())]
+    expected = sorted(stored, key=entry_id_order)
+    for way, wanted in (("asc", expected), ("desc", expected[::-1])):
+        found = browse_entries(engine, EntryFilter(), 1, 100, entry_order("id", way))
+        assert [e.cpl_entry_id for e in found.entries] == wanted, way

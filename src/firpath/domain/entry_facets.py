@@ -52,47 +52,34 @@ def manufacturer_label(name: str | None, manufacturer_id: str) -> str:
     return f"{name} ({manufacturer_id})" if name else f"manufacturer {manufacturer_id}"
 
 
-def _named(counts: Counter[str], names: dict[str, Counter[str]]) -> dict[str, str]:
+def _most_used(pairs: Counter[tuple[str, str | None]]) -> dict[str, str]:
     """Each key's most used name (entries of one model may spell it differently)."""
-    return {k: names[k].most_common(1)[0][0] for k in counts if names[k]}
+    best: dict[str, tuple[int, str]] = {}
+    for (key, name), n in pairs.items():
+        if name and (key not in best or n > best[key][0]):
+            best[key] = (n, name)
+    return {k: name for k, (_, name) in best.items()}
 
 
 def entry_facets(entries: Iterable[CplEntry]) -> EntryFacets:
     """The facets of `entries`: the choices present, each with its count."""
-    types: Counter[str] = Counter()
-    makers: Counter[str] = Counter()
-    maker_names: dict[str, Counter[str]] = {}
+    listed = list(entries)
+    types = Counter(e.device_type.value for e in listed)
+    maker_names = Counter((e.manufacturer_id, e.manufacturer_name) for e in listed)
+    makers = Counter(e.manufacturer_id for e in listed)
+    model_names = Counter((f"{e.manufacturer_id}/{e.model_id}", e.model_name) for e in listed)
     models: Counter[str] = Counter()
-    model_names: dict[str, Counter[str]] = {}
-    statuses: Counter[str] = Counter()
-    vendors: Counter[str] = Counter()
-    stacks: Counter[str] = Counter()
-    bands: Counter[str] = Counter()
-    missing: Counter[str] = Counter()
-    for e in entries:
-        types[e.device_type.value] += 1
-        makers[e.manufacturer_id] += 1
-        named = maker_names.setdefault(e.manufacturer_id, Counter())
-        if e.manufacturer_name:
-            named[e.manufacturer_name] += 1
-        model = f"{e.manufacturer_id}/{e.model_id}"
-        models[model] += 1
-        named = model_names.setdefault(model, Counter())
-        if e.model_name:
-            named[e.model_name] += 1
-        statuses[e.status.value] += 1
-        if e.zigbee_chipset_vendor is not None:
-            vendors[e.zigbee_chipset_vendor] += 1
-        if e.zigbee_stack_version is not None:
-            stacks[e.zigbee_stack_version] += 1
-        if e.zigbee_band is not None:
-            bands[e.zigbee_band.value] += 1
-        gaps = e.missing_new_fields
-        missing.update(gaps)
-        if gaps:
-            missing[ANY_FIELD] += 1
-    maker_name = _named(makers, maker_names)
-    model_name = _named(models, model_names)
+    for (key, _), n in model_names.items():
+        models[key] += n
+    statuses = Counter(e.status.value for e in listed)
+    vendors = Counter(e.zigbee_chipset_vendor for e in listed if e.zigbee_chipset_vendor)
+    stacks = Counter(e.zigbee_stack_version for e in listed if e.zigbee_stack_version)
+    bands = Counter(e.zigbee_band.value for e in listed if e.zigbee_band is not None)
+    gaps = [e.missing_new_fields for e in listed]
+    missing = Counter(field for fields in gaps for field in fields)
+    missing[ANY_FIELD] = sum(1 for fields in gaps if fields)
+    maker_name = _most_used(maker_names)
+    model_name = _most_used(model_names)
 
     def maker(mid: str) -> str:
         return manufacturer_label(maker_name.get(mid), mid)

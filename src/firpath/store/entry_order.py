@@ -31,51 +31,68 @@ class EntryOrder:
 
 
 Column = ColumnElement[Any]
-Text = Callable[[Column], Column]  # a text column as it compares (by code point)
 
 
 @dataclass(frozen=True, slots=True)
 class _Keys:
     """What a sort key orders by: first whether the value is missing (NULL: last either
-    way), then the values, which descend when the order does."""
+    way), then the values, which descend when the order does; `unique` when no two entries
+    tie (no tie-break needed)."""
 
     values: tuple[Column, ...]
     missing: Column | None = None
+    unique: bool = False
 
 
-def _entry_id(text: Text) -> _Keys:
+@dataclass(frozen=True, slots=True)
+class _Sql:
+    """What differs between the databases: text compared by code point, a digits test."""
+
+    text: Callable[[Column], Column]
+    not_digits: Callable[[Column], Column]  # holds a character besides 0-9
+
+
+_DIALECTS: Final = {
+    "postgresql": _Sql(lambda c: c.collate("C"), lambda c: c.op("~")("[^0-9]")),
+    "sqlite": _Sql(lambda c: c, lambda c: c.op("GLOB")("*[^0-9]*")),
+}
+_ANY_SQL: Final = _Sql(lambda c: c, lambda c: func.ltrim(c, "0123456789") != "")
+
+
+def _entry_id(sql: _Sql) -> _Keys:
     """CPL Entry IDs as `values.entry_id_order` sorts them: numeric IDs by value (fewer
     digits first, leading zeros aside), then the others by text."""
     col = _c.cpl_entry_id
-    numeric = func.ltrim(col, "0123456789") == ""
-    digits = func.length(func.ltrim(col, "0"))
+    other = sql.not_digits(col)
+    value = func.ltrim(col, "0")
     return _Keys(
         (
-            case((numeric, 0), else_=1),
-            case((numeric, digits), else_=0),
-            case((numeric, text(func.ltrim(col, "0"))), else_=""),
-            text(col),
-        )
+            case((other, 1), else_=0),
+            case((other, 0), else_=func.length(value)),
+            case((other, ""), else_=sql.text(value)),
+            sql.text(col),
+        ),
+        unique=True,
     )
 
 
-def _words(column: Column, text: Text, *then: Column) -> _Keys:
+def _words(column: Column, sql: _Sql, *then: Column) -> _Keys:
     """Text people read: case ignored first, then exact, then `then`."""
-    return _Keys((text(func.lower(column)), text(column), *then), column.is_(None))
+    return _Keys((sql.text(func.lower(column)), sql.text(column), *then), column.is_(None))
 
 
 # what each sort key of a page orders by
-SORT_KEYS: Final[dict[str, Callable[[Text], _Keys]]] = {
+SORT_KEYS: Final[dict[str, Callable[[_Sql], _Keys]]] = {
     "id": _entry_id,
-    "device_type": lambda t: _Keys((t(_c.device_type),)),
-    "manufacturer": lambda t: _words(_c.manufacturer_name, t, _c.manufacturer_id),
-    "model": lambda t: _words(_c.model_name, t, _c.model_id),
-    "hardware_version": lambda t: _Keys((_c.hardware_version,)),
-    "firmware": lambda t: _Keys((_c.firmware_version,)),  # 8 hex digits, upper case
-    "status": lambda t: _Keys((t(_c.status),)),
-    "chipset_vendor": lambda t: _words(_c.zigbee_chipset_vendor, t),
-    "stack_version": lambda t: _words(_c.zigbee_stack_version, t),
-    "band": lambda t: _Keys((t(_c.zigbee_band),), _c.zigbee_band.is_(None)),
+    "device_type": lambda s: _Keys((s.text(_c.device_type),)),
+    "manufacturer": lambda s: _words(_c.manufacturer_name, s, _c.manufacturer_id),
+    "model": lambda s: _words(_c.model_name, s, _c.model_id),
+    "hardware_version": lambda s: _Keys((_c.hardware_version,)),
+    "firmware": lambda s: _Keys((_c.firmware_version,)),  # 8 hex digits, upper case
+    "status": lambda s: _Keys((s.text(_c.status),)),
+    "chipset_vendor": lambda s: _words(_c.zigbee_chipset_vendor, s),
+    "stack_version": lambda s: _words(_c.zigbee_stack_version, s),
+    "band": lambda s: _Keys((s.text(_c.zigbee_band),), _c.zigbee_band.is_(None)),
 }
 
 
@@ -84,13 +101,10 @@ def order_by(order: EntryOrder | None, dialect: str) -> list[Column]:
 
     Text compares by code point on both databases (PostgreSQL's "C" collation, SQLite's
     binary), so the order does not depend on the server's locale."""
-
-    def text(column: Column) -> Column:
-        return column.collate("C") if dialect == "postgresql" else column
-
     if order is None:
         return list(DEVICE_MODEL_ORDER)
-    keys = SORT_KEYS[order.key](text)
+    keys = SORT_KEYS[order.key](_DIALECTS.get(dialect, _ANY_SQL))
     values = [v.desc() for v in keys.values] if order.descending else list(keys.values)
     missing = [] if keys.missing is None else [keys.missing]
-    return [*missing, *values, *DEVICE_MODEL_ORDER]
+    ties = [] if keys.unique else list(DEVICE_MODEL_ORDER)
+    return [*missing, *values, *ties]
