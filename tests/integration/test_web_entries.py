@@ -71,7 +71,16 @@ FILTERS: list[tuple[dict[str, str], EntryFilter]] = [
     ({"manufacturer_id": "1999"}, entry_filter(manufacturer_id="1999")),
     ({"model": "1000/0108"}, entry_filter(manufacturer_id="1000", model_id="0108")),
     (
+        {"manufacturer_id": "1bbb", "model": "1BBB/0100"},
+        entry_filter(manufacturer_id="1BBB", model_id="0100"),
+    ),
+    (
         {"manufacturer_id": "1000", "model": "1000/0108", "hardware_version": "0001"},
+        entry_filter(manufacturer_id="1000", model_id="0108", hardware_version="0001"),
+    ),
+    ({"model_id": "0108"}, entry_filter(model_id="0108")),
+    (
+        {"manufacturer_id": "1000", "model_id": "0108", "hardware_version": "0001"},
         entry_filter(manufacturer_id="1000", model_id="0108", hardware_version="0001"),
     ),
     ({"chipset_vendor": "NXP"}, entry_filter(chipset_vendor="NXP")),
@@ -101,7 +110,7 @@ def test_each_filter_lists_what_the_service_finds(
     assert _alert(answer.text) == ""
     # the form shows what was chosen; the downloads carry the same filter
     for name, value in params.items():
-        if name != "hardware_version":
+        if name not in ("hardware_version", "model_id"):
             assert re.search(
                 rf'<option value="{re.escape(value)}" selected>', answer.text, re.I
             ) or (f'name="{name}" type="search" value="{value}"' in answer.text), name
@@ -170,6 +179,7 @@ BAD_VALUES = [
     ("manufacturer_id", "XYZ", "Manufacturer"),
     ("model", "1000", "Model"),
     ("model", "1000/0108/0001", "Model"),
+    ("model_id", "01080", "Model ID"),
     ("hardware_version", "12345", "Hardware version"),
     ("missing", "everything", "Missing data"),
     ("sort", "bogus", "Sort by"),
@@ -204,6 +214,19 @@ def test_a_bad_value_is_named_and_ignored(
         registry.engine, entry_filter(**dict([valid])), 1, 50, entry_order("manufacturer")
     )
     assert _ids(answer.text) == [e.cpl_entry_id for e in found.entries]
+
+
+def test_the_entry_pages_model_link_chooses_the_model(client: TestClient) -> None:
+    # /entries/{id} links to its model with the API's names: manufacturer_id, model_id
+    answer = client.get(
+        "/entries",
+        params={"manufacturer_id": "1000", "model_id": "0108", "hardware_version": "0001"},
+    )
+    assert '<option value="1000/0108" selected>' in answer.text
+    assert '<input type="hidden" name="hardware_version" value="0001">' in answer.text
+    assert 'name="model_id"' not in answer.text  # the Model drop-down carries it
+    answer = client.get("/entries", params={"model_id": "0108"})
+    assert '<input type="hidden" name="model_id" value="0108">' in answer.text
 
 
 def test_a_model_of_another_manufacturer_is_named(client: TestClient) -> None:

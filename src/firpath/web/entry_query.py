@@ -27,6 +27,7 @@ FILTERS: Final[dict[str, str]] = {
     "device_type": "Device type",
     "manufacturer_id": "Manufacturer",
     "model": "Model",
+    "model_id": "Model ID",  # as the API names it (the entry page links with it)
     "hardware_version": "Hardware version",
     "status": "Status",
     "chipset_vendor": "Chipset vendor",
@@ -118,7 +119,7 @@ def _model(value: str, manufacturer: str | None) -> tuple[str, str]:
         )
     maker = values.manufacturer_id(parts[0])
     model = values.model_id(parts[1])
-    if manufacturer is not None and manufacturer != maker:
+    if manufacturer is not None and values.manufacturer_id(manufacturer) != maker:
         raise FieldInvalid(
             "model",
             value,
@@ -154,6 +155,17 @@ def read_query(params: Mapping[str, str]) -> EntriesQuery:
                 maker, model = _model(value, checked.get("manufacturer_id"))
                 checked["manufacturer_id"], checked["model_id"] = maker, model
                 given[name] = value
+                continue
+            elif name == "model_id":
+                model = values.model_id(value)
+                if checked.get("model_id", model) != model:
+                    raise FieldInvalid(name, value, "names another model than Model: give one")
+                checked["model_id"] = model
+                chosen = checked.get("manufacturer_id")
+                if chosen is not None and "model" not in given:
+                    given["model"] = f"{chosen}/{model}"  # the Model drop-down shows it
+                elif chosen is None:
+                    given[name] = value
                 continue
             else:
                 entry_filter(**{"text" if name == "q" else name: value})
