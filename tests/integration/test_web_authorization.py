@@ -64,6 +64,7 @@ _LOGIN = (
 # --- entries (web/entries.py, web/entry_page.py) ---
 _ENTRIES = (
     Page("GET", "/entries", P.READ),
+    Page("GET", "/entries.{fmt}", P.READ, "/entries.csv?device_type=GSME"),
     Page("GET", "/entries/{entry_id}", P.READ, "/entries/10039"),
 )
 # --- path finder (web/path_finder.py) ---

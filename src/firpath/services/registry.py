@@ -18,6 +18,7 @@ from firpath.io.cpl_file import ExportFormat, render_cpl
 from firpath.services.unit_of_work import read_transaction
 from firpath.store import entries, manufacturers
 from firpath.store.entries import EntryFilter
+from firpath.store.entry_order import SORT_KEYS, EntryOrder
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +99,27 @@ def entry_filter(
     )
 
 
-def export_cpl(engine: Engine, fmt: ExportFormat) -> bytes:
-    """The whole FIR as a file's bytes, entries ordered by CPL Entry ID."""
+def entry_order(sort: str | None, direction: str | None = None) -> EntryOrder | None:
+    """The order a page names: a sort key (None or blank: by device model and firmware
+    version) and `asc` or `desc` (None or blank: asc)."""
+    key = (sort or "").strip().lower()
+    way = (direction or "").strip().lower() or "asc"
+    if key and key not in SORT_KEYS:
+        raise FieldInvalid("sort", sort or "", "must be one of " + ", ".join(SORT_KEYS))
+    if way not in ("asc", "desc"):
+        raise FieldInvalid("dir", direction or "", "must be asc or desc")
+    return EntryOrder(key, way == "desc") if key else None
+
+
+def export_cpl(engine: Engine, fmt: ExportFormat, flt: EntryFilter | None = None) -> bytes:
+    """The FIR (or only the entries matching `flt`) as a file's bytes, entries ordered by
+    CPL Entry ID."""
     with read_transaction(engine) as conn:
-        stored = entries.load_all(conn)
-    ordered = [stored[k] for k in sorted(stored, key=entry_id_order)]
+        if flt is None:
+            stored = list(entries.load_all(conn).values())
+        else:
+            stored = entries.find_entries(conn, flt)
+    ordered = sorted(stored, key=lambda e: entry_id_order(e.cpl_entry_id))
     return render_cpl(ordered, fmt)
 
 
@@ -112,11 +129,18 @@ def list_entries(engine: Engine, flt: EntryFilter, limit: int | None = None) -> 
         return entries.find_entries(conn, flt, limit)
 
 
-def browse_entries(engine: Engine, flt: EntryFilter, page: int, per_page: int) -> EntryPage:
-    """Page `page` (from 1) of the entries matching the filter, `per_page` to a page."""
+def browse_entries(
+    engine: Engine,
+    flt: EntryFilter,
+    page: int,
+    per_page: int,
+    order: EntryOrder | None = None,
+) -> EntryPage:
+    """Page `page` (from 1) of the entries matching the filter, `per_page` to a page, in
+    `order` (None: by device model and firmware version)."""
     with read_transaction(engine) as conn:
         total = entries.count_matching(conn, flt)
-        found = entries.find_entries(conn, flt, per_page, (page - 1) * per_page)
+        found = entries.find_entries(conn, flt, per_page, (page - 1) * per_page, order)
     return EntryPage(found, total, page, per_page)
 
 
