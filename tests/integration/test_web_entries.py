@@ -330,3 +330,20 @@ def test_values_are_escaped(client: TestClient, registry: DemoRegistry) -> None:
     assert "<script>x()" not in answer.text and "<b>Display" not in answer.text
     assert "&lt;b&gt;Display&lt;/b&gt; &lt;script&gt;x()&lt;/script&gt;" in answer.text
     assert '<option value="&lt;i&gt;1&lt;/i&gt;">&lt;i&gt;1&lt;/i&gt; — 1</option>' in answer.text
+
+
+def test_search_finds_a_model_and_a_manufacturer_by_id(
+    client: TestClient, registry: DemoRegistry
+) -> None:
+    # trial finding: searching for a model's ID (`q=01EE`) found none of its entries
+    from firpath.services.registry import browse_entries, entry_filter
+
+    everything = browse_entries(registry.engine, entry_filter(), 1, 5000).entries
+    entry = everything[len(everything) // 2]
+    for field in ("model_id", "manufacturer_id"):
+        value = getattr(entry, field)
+        holders = {e.cpl_entry_id for e in everything if getattr(e, field) == value}
+        found = browse_entries(registry.engine, entry_filter(text=value.lower()), 1, 5000)
+        assert holders <= {e.cpl_entry_id for e in found.entries}, field
+        answer = client.get("/entries", params={"q": value.lower(), "per_page": 25})
+        assert f"{found.total} entries match" in _count_line(answer.text), field

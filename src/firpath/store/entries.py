@@ -192,7 +192,9 @@ def _filtered(query: Select[Any], flt: EntryFilter) -> Select[Any]:
                     func.lower(col).like(pattern, escape="\\")
                     for col in (
                         c.cpl_entry_id,
+                        c.manufacturer_id,
                         c.manufacturer_name,
+                        c.model_id,
                         c.model_name,
                         c.firmware_version_name,
                         c.firmware_version,

@@ -17,6 +17,11 @@ FORM_CSRF_FIELD: Final = "csrf_token"
 LOGIN_CSRF_COOKIE: Final = "firpath_login_csrf"
 
 
+class FormExpired(NotAllowed):
+    """A posted form without the session's CSRF token: opened before signing in again, or
+    not sent from a firpath page (HTTP 403)."""
+
+
 def signed_in(request: Request) -> Caller | None:
     """The account whose session cookie the request carries, if the session is valid."""
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -57,8 +62,9 @@ async def checked_form(request: Request, caller: Caller) -> FormData:
     sent = form.get(FORM_CSRF_FIELD)
     token = sent if isinstance(sent, str) else request.headers.get(CSRF_HEADER, "")
     if caller.session_secret is None or not is_csrf_token(caller.session_secret, None, token):
-        raise NotAllowed(
-            "this form has expired or did not come from firpath: reload the page and try again"
+        raise FormExpired(
+            "this form has expired (it was opened before you last signed in) or did not come "
+            "from a firpath page, so nothing was changed"
         )
     return form
 

@@ -16,7 +16,7 @@ from firpath.documents import error_document
 from firpath.domain.account import NotSignedIn, TooManyAttempts
 from firpath.domain.errors import FirpathError
 from firpath.error_codes import classify
-from firpath.web.auth import signed_in
+from firpath.web.auth import FormExpired, signed_in
 from firpath.web.templating import render
 
 log = logging.getLogger("firpath.web")
@@ -67,7 +67,13 @@ def to_login(request: Request) -> RedirectResponse:
 
 
 def error_page(
-    request: Request, status: int, message: str, details: list[dict[str, Any]] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    *,
+    title: str | None = None,
+    next_step: str | None = None,
 ) -> Response:
     """A page for an error: its title, the message, details and the next step."""
     return render(
@@ -75,10 +81,10 @@ def error_page(
         signed_in(request),
         "error.html",
         status=status,
-        title=_TITLES.get(status, "This request cannot be answered"),
-        message=message,
+        title=title or _TITLES.get(status, "This request cannot be answered"),
+        message=message[:1].upper() + message[1:],
         details=details or [],
-        next_step=_NEXT_STEPS.get(status, ""),
+        next_step=_NEXT_STEPS.get(status, "") if next_step is None else next_step,
     )
 
 
@@ -86,6 +92,14 @@ def page_error(request: Request, exc: Exception) -> Response:
     """Any error raised while answering a page, as a page (or a redirect to /login)."""
     if isinstance(exc, NotSignedIn):
         return to_login(request)
+    if isinstance(exc, FormExpired):
+        return error_page(
+            request,
+            403,
+            str(exc),
+            title="This form has expired",
+            next_step="Go back, reload the page and send the form again.",
+        )
     if isinstance(exc, FirpathError):
         _, status, _ = classify(exc)
         document = error_document(exc)["error"]

@@ -30,7 +30,13 @@ def _local(target: str | None) -> str | None:
 
 
 def _login_page(
-    request: Request, *, email: str = "", message: str = "", status: int = 200, wait: int = 0
+    request: Request,
+    *,
+    email: str = "",
+    message: str = "",
+    status: int = 200,
+    wait: int = 0,
+    back: str | None = None,
 ) -> Response:
     token = secrets.token_urlsafe(24)
     response = render(
@@ -41,7 +47,7 @@ def _login_page(
         title="Sign in",
         email=email,
         message=message,
-        next=_local(request.query_params.get("next")) or "",
+        next=_local(back if back is not None else request.query_params.get("next")) or "",
         csrf_token=token,
         signed_out="signed_out" in request.query_params,
     )
@@ -82,6 +88,7 @@ def login(
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return _login_page(
             request,
+            back=next,
             email=email,
             message="This sign-in form has expired: please sign in again.",
             status=400,
@@ -90,14 +97,19 @@ def login(
         missing = " and ".join(
             name for name, value in (("Email", email.strip()), ("Password", password)) if not value
         )
-        return _login_page(request, email=email, message=f"{missing}: required.", status=422)
+        return _login_page(
+            request, email=email, message=f"{missing}: required.", status=422, back=next
+        )
     try:
         session = sign_in(warm_registry(request).engine, email, password)
     except NotSignedIn:
-        return _login_page(request, email=email, message="Wrong email or password.", status=401)
+        return _login_page(
+            request, email=email, message="Wrong email or password.", status=401, back=next
+        )
     except TooManyAttempts as exc:
         return _login_page(
             request,
+            back=next,
             email=email,
             message=f"Too many failed attempts: wait {exc.retry_after} s, then try again.",
             status=429,
