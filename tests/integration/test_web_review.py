@@ -462,3 +462,22 @@ def test_an_edited_value_is_shown_as_text(demo: DemoRegistry) -> None:
     assert show_entry(demo.engine, ENTRY).entry.notes == hostile
     assert "<script>alert(1)" not in page.text
     assert form_fields(page.text, f"/entries/{ENTRY}/edit")["notes"] == hostile
+
+
+def test_the_queue_points_out_a_proposal_no_meter_can_reach(demo: DemoRegistry) -> None:
+    # trial finding: a proposal upgraded to only from removed firmware passed silently and,
+    # approved, left every meter of its model without a path to the latest
+    _, entries = own_model()
+    removed = next(e for e in entries if not e.is_active)
+    number = submitted(demo, upgrade_from=[removed.cpl_entry_id])
+    reachable = submitted(demo, step=2)
+    with in_process(demo) as client:
+        signed_in(client, demo, "secas")
+        page = client.get("/review")
+    assert page.status_code == 200
+    notes = re.findall(r'id="submission-(\d+)-notes"', page.text)
+    assert notes == [str(number)], (notes, reachable)
+    assert (
+        f"Every entry its upgrade-from names is removed from the CPL ({removed.cpl_entry_id})"
+        in text_of(page)
+    )

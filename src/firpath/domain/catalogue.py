@@ -28,6 +28,7 @@ class Catalogue:
             by_model[entry.device_model].append(entry)
         self._by_model = dict(by_model)
         self._graphs: dict[DeviceModel, ModelGraph] = {}
+        self._by_hash: dict[str, list[CplEntry]] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -39,6 +40,15 @@ class Catalogue:
     def model_entries(self, model: DeviceModel) -> list[CplEntry]:
         """Every entry of one device model."""
         return list(self._by_model.get(model, ()))
+
+    def with_hash(self, image_hash: str) -> list[CplEntry]:
+        """Every entry whose manufacturer image hash is `image_hash` (normalised)."""
+        if self._by_hash is None:  # built once when first asked for
+            by_hash: dict[str, list[CplEntry]] = defaultdict(list)
+            for entry in self._entries.values():
+                by_hash[entry.manufacturer_image_hash].append(entry)
+            self._by_hash = dict(by_hash)
+        return list(self._by_hash.get(image_hash, ()))
 
     def device_models(self) -> list[DeviceModel]:
         """Every device model with an entry, in id order."""

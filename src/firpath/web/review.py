@@ -27,6 +27,7 @@ from firpath.domain.errors import (
     NotFound,
 )
 from firpath.domain.path_explanation import entry_label
+from firpath.domain.review_notes import things_to_check
 from firpath.domain.submission import Submission, SubmissionState
 from firpath.domain.upgrade_from import UpgradeFromKind, parse_upgrade_from
 from firpath.domain.upgrade_from_forms import earlier_entries
@@ -77,6 +78,7 @@ class Card:
     fields: list[FieldRow]
     upgrade_from: UpgradeFromView
     checks: list[Defect] | None = None  # None: not checked (decided)
+    notes: list[str] = field(default_factory=list)  # allowed, but worth a look
     problem: str = ""
     problem_details: list[Defect] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
@@ -186,11 +188,18 @@ def _upgrade_from(submission: Submission, catalogue: Catalogue) -> UpgradeFromVi
 
 
 def _card(submission: Submission, catalogue: Catalogue) -> Card:
+    view = _upgrade_from(submission, catalogue)
+    notes = (
+        things_to_check(submission.record, [link.entry_id for link in view.links], catalogue)
+        if submission.state is SubmissionState.PENDING
+        else []
+    )
     return Card(
         submission,
         _title(submission.record),
         _fields(submission, catalogue),
-        _upgrade_from(submission, catalogue),
+        view,
+        notes=notes,
     )
 
 
