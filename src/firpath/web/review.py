@@ -291,7 +291,8 @@ def _refused(
     message = str(err)
     if isinstance(err, FieldInvalid) and err.field == "reason":
         errors[field_name] = err.message
-        message = f"Submission {submission_id}: {err.message}; nothing changed."
+        label = "Reason for rejecting" if field_name == "reject" else "Note on approving"
+        message = f"Submission {submission_id} not decided. {label}: {err.message}."
     elif isinstance(err, InvalidInput):
         message, details = err.summary, list(err.defects)
     outcome = Outcome(submission_id, message, details, errors, typed)
