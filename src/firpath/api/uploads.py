@@ -34,6 +34,7 @@ _WRITE_BYTES: Final = 1 << 20  # written to disk (in a worker thread) a megabyte
 _FORM_BYTES: Final = 64 << 10  # a form's headers and fields besides the file, at most
 _NAME_BYTES: Final = 1024
 _ECHO_BYTES: Final = 80  # of a form field's value, for the message refusing it
+_FIELD_BYTES: Final = 1024  # of the value of a field a form may have besides the file
 
 
 @dataclass
@@ -88,7 +89,8 @@ async def receive_file(request: Request, upload: Upload) -> str | None:
         # with `Expect: 100-continue` is told before sending the body)
     try:
         if kind == MULTIPART:
-            return await _receive_form(request, upload)
+            name, _ = await _receive_form(request, upload)
+            return name
         if kind and kind not in RAW_TYPES and not kind.startswith("text/"):
             raise HTTPException(
                 415,
@@ -119,18 +121,21 @@ class _Part:
     file_name: str | None = None
     is_file: bool = False
     is_other_file: bool = False
+    is_field: bool = False  # one of the fields the form may have besides the file
 
 
 class _FormReader:
     """python-multipart's callbacks: the `file` part's bytes to the upload, the rest counted."""
 
-    def __init__(self, upload: Upload) -> None:
+    def __init__(self, upload: Upload, fields: frozenset[str] = frozenset()) -> None:
         self.buffered = _Buffered(upload)
         self.part = _Part()
         self.files = 0
         self.file_name: str | None = None
         self.other_bytes = 0
         self.other_fields: list[tuple[str, bytes]] = []  # name, first bytes of the value
+        self.fields = fields
+        self.values: dict[str, bytes] = {}  # the values of `fields` the form has
 
     def callbacks(self) -> dict[str, Callable[..., None]]:
         return {
@@ -168,6 +173,11 @@ class _FormReader:
             self.part.is_file = True
             given = options.get(b"filename")
             self.file_name = given.decode("utf-8", "replace") if given else None
+        elif self.part.field_name in self.fields:
+            if self.part.field_name in self.values:
+                raise FieldInvalid(self.part.field_name, "", "is given twice: send it once")
+            self.values[self.part.field_name] = b""
+            self.part.is_field = True
         else:  # refused once the form is read; a file's name or a field's value is shown
             given = options.get(b"filename")
             self.other_fields.append(((self.part.field_name or "(no name)")[:80], given or b""))
@@ -176,6 +186,15 @@ class _FormReader:
     def _data(self, data: bytes, start: int, end: int) -> None:
         if self.part.is_file:
             self.buffered.add(data[start:end])
+        elif self.part.is_field and self.part.field_name is not None:
+            value = self.values[self.part.field_name] + data[start:end]
+            if len(value) > _FIELD_BYTES:
+                raise FieldInvalid(
+                    self.part.field_name,
+                    value[:_ECHO_BYTES].decode("utf-8", "replace"),
+                    f"is longer than {_FIELD_BYTES:,} bytes",
+                )
+            self.values[self.part.field_name] = value
         else:
             self.other_bytes += end - start
             if self.other_bytes > _FORM_BYTES:
@@ -185,13 +204,39 @@ class _FormReader:
                 self.other_fields[-1] = (name, (value + data[start:end])[:_ECHO_BYTES])
 
 
-async def _receive_form(request: Request, upload: Upload) -> str | None:
-    """The `file` field of a multipart form, streamed into `upload`."""
+async def receive_form(
+    request: Request, upload: Upload, fields: frozenset[str]
+) -> tuple[str | None, dict[str, str]]:
+    """A multipart form (a web page's) whose `file` field is written into `upload`: the name
+    its sender gave the file, and the values of the form's other `fields` (at most 1 KB each);
+    a field not among them is refused, as `receive_file` refuses it."""
+    if media_type(request) != MULTIPART:
+        raise FieldInvalid(
+            "Content-Type",
+            media_type(request),
+            f"the form must be sent as {MULTIPART}, with the {upload.what} as its file",
+        )
+    declared = _declared_length(request)
+    if declared is not None and declared > upload.limit + _FORM_BYTES:
+        raise upload.too_large()
+    try:
+        return await _receive_form(request, upload, fields)
+    except ClientDisconnect:
+        raise HTTPException(
+            400, "the client closed the connection before the upload ended"
+        ) from None
+
+
+async def _receive_form(
+    request: Request, upload: Upload, fields: frozenset[str] = frozenset()
+) -> tuple[str | None, dict[str, str]]:
+    """The `file` field of a multipart form, streamed into `upload`, and the values of its
+    other `fields`."""
     _, options = parse_options_header(request.headers.get("content-type", "").encode("latin-1"))
     boundary = options.get(b"boundary")
     if not boundary:
         raise FieldInvalid("Content-Type", MULTIPART, "has no boundary: the form cannot be read")
-    reader = _FormReader(upload)
+    reader = _FormReader(upload, fields)
     parser = MultipartParser(boundary, reader.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():
@@ -217,4 +262,5 @@ async def _receive_form(request: Request, upload: Upload) -> str | None:
             f"is not a field of this form, which holds only `{FILE_FIELD}` (the {upload.what}); "
             "options go in the query string",
         )
-    return reader.file_name
+    values = {name: value.decode("utf-8", "replace") for name, value in reader.values.items()}
+    return reader.file_name, values
