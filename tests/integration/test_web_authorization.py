@@ -73,7 +73,11 @@ _PATHS = (
     Page("GET", "/paths", P.PLAN, "/paths?firmware=10039"),
 )
 # --- fleet plans (web/fleet_plans.py) ---
-_FLEET = (Page("GET", "/fleet-plans/new", P.PLAN),)
+_FLEET = (
+    Page("GET", "/fleet-plans/new", P.PLAN),
+    Page("GET", "/fleet-plans/example.csv", P.PLAN),
+    Page("POST", "/fleet-plans", P.PLAN, ok=422),  # not multipart (no file): said so
+)
 # --- submissions (web/submissions.py) ---
 _SUBMISSIONS = (
     Page("GET", "/submissions", P.SUBMIT),

@@ -257,11 +257,14 @@ async def plan_fleet_page(request: Request, caller: Planner) -> Response:
     except (FirpathError, HTTPException) as err:
         await remove(upload)
         if isinstance(err, HTTPException):
-            status, shown = err.status_code, {
-                "message": str(err.detail),
-                "details": [],
-                "too_large": False,
-            }
+            status, shown = (
+                err.status_code,
+                {
+                    "message": str(err.detail),
+                    "details": [],
+                    "too_large": False,
+                },
+            )
         else:
             status, shown = _error(err)
         return _form_page(
@@ -300,4 +303,3 @@ def plan_uploaded_fleet_csv(
     from firpath.services.fleet_plan import plan_uploaded_fleet
 
     return plan_uploaded_fleet(caller.warm.engine, upload, "csv", target=target, explain=explain)
-
