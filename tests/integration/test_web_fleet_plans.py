@@ -125,7 +125,7 @@ def alert(html: str) -> str:
     """The text of the page's error block (tags dropped, white space folded)."""
     found = re.search(r'<div class="error fleet-error" role="alert">(.*?)</div>', html, re.S)
     assert found, html
-    return html_text.unescape(" ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split()))
+    return html_text.unescape(" ".join(re.sub(r"<[^>]+>", "", found.group(1)).split()))
 
 
 def test_the_form_says_what_a_fleet_file_needs_and_its_example_plans(
