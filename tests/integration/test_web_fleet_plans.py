@@ -343,15 +343,12 @@ def test_past_the_upload_limit_a_page_says_the_limit_and_what_to_do(
         token = signed_in(client, registry)
         sized = post_fleet(client, token, big, "big.csv")
         boundary = "b0undary"
-        body = (
-            (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
-                "Content-Type: text/csv\r\n\r\n"
-            ).encode()
-            + big
-            + f"\r\n--{boundary}--\r\n".encode()
+        disposition = "\r\nContent-Disposition: form-data; name="
+        head = (
+            f'--{boundary}{disposition}"csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}{disposition}"file"; filename="big.csv"\r\n\r\n'
         )
+        body = head.encode() + big + f"\r\n--{boundary}--\r\n".encode()
         streamed = client.post(  # no Content-Length: counted as it arrives
             PAGE,
             headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
