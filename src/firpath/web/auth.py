@@ -61,12 +61,17 @@ async def checked_form(request: Request, caller: Caller) -> FormData:
     form = await request.form()
     sent = form.get(FORM_CSRF_FIELD)
     token = sent if isinstance(sent, str) else request.headers.get(CSRF_HEADER, "")
+    check_form_token(caller, token)
+    return form
+
+
+def check_form_token(caller: Caller, token: str) -> None:
+    """FormExpired unless `token` is the CSRF token of the caller's session."""
     if caller.session_secret is None or not is_csrf_token(caller.session_secret, None, token):
         raise FormExpired(
             "this form has expired (it was opened before you last signed in) or did not come "
             "from a firpath page, so nothing was changed"
         )
-    return form
 
 
 Posted = tuple[Caller, FormData]

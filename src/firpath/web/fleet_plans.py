@@ -34,9 +34,8 @@ from firpath.domain.manufacturer import Manufacturer
 from firpath.error_codes import classify
 from firpath.io.fleet_file import FLEET_TEXT_SUFFIXES
 from firpath.io.uploads import Upload, limit_mb_text
-from firpath.services.accounts import is_csrf_token
 from firpath.services.fleet_summary import OTHER_MODEL, FleetSummary, ModelTally
-from firpath.web.auth import FORM_CSRF_FIELD, page
+from firpath.web.auth import FORM_CSRF_FIELD, check_form_token, page
 from firpath.web.templating import SECURITY_HEADERS, render
 
 router = APIRouter(include_in_schema=False)
@@ -197,13 +196,6 @@ def _error(err: FirpathError) -> tuple[int, dict[str, Any]]:
     return status, shown
 
 
-def _check_token(caller: Caller, token: str) -> None:
-    if caller.session_secret is None or not is_csrf_token(caller.session_secret, None, token):
-        raise NotAllowed(
-            "this form has expired or did not come from firpath: reload the page and try again"
-        )
-
-
 def _options(values: dict[str, str]) -> tuple[str, bool | None]:
     """The target (`latest` when not given) and which plan file to send (None: the summary)."""
     target = values.get("target", "").strip() or LATEST
@@ -241,12 +233,12 @@ async def plan_fleet_page(request: Request, caller: Planner) -> Response:
     """Plan the posted fleet file: the summary page, or the plan file as a download."""
     header_token = request.headers.get(CSRF_HEADER)
     if header_token is not None:  # a script's upload: refused before a byte is read
-        _check_token(caller, header_token)
+        check_form_token(caller, header_token)
     upload = Upload(request.app.state.upload_limit, WHAT, ADVICE)
     values: dict[str, str] = {}
     try:
         given, values = await receive_form(request, upload, FIELDS)
-        _check_token(caller, header_token or values.get(FORM_CSRF_FIELD, ""))
+        check_form_token(caller, header_token or values.get(FORM_CSRF_FIELD, ""))
         target, explain = _options(values)
         await to_thread.run_sync(upload.finish, given, "fleet", FLEET_TEXT_SUFFIXES)
         plan = partial(plan_uploaded_fleet_csv, caller, upload, target, bool(explain))
