@@ -69,3 +69,21 @@ def test_signing_in_works_on_postgresql(
         page = sign_in(browser, served, "secas")
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
         page.context.close()
+
+
+def test_an_over_long_email_is_said_on_the_sign_in_form(browser: Browser, site: Site) -> None:
+    # trial finding: a bare validation page instead of the form
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site.url}/login?next=/completeness")
+    page.get_by_label("Email").evaluate("e => e.type = 'text'")  # past the browser's own check
+    page.get_by_label("Email").fill("x" * 300 + "@example.org")
+    page.get_by_label("Password").fill("whatever it is")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Email: at most 254 characters")
+    page.get_by_label("Email").evaluate("e => e.type = 'email'")
+    page.get_by_label("Email").fill(site.demo.emails["reader"])
+    page.get_by_label("Password").fill(site.demo.passwords["reader"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{site.url}/completeness")  # the page asked for, still
+    context.close()

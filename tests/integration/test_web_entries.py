@@ -340,10 +340,11 @@ def test_search_finds_a_model_and_a_manufacturer_by_id(
 
     everything = browse_entries(registry.engine, entry_filter(), 1, 5000).entries
     entry = everything[len(everything) // 2]
-    for field in ("model_id", "manufacturer_id"):
+    for field in ("model_id", "manufacturer_id", "manufacturer_image_hash"):
         value = getattr(entry, field)
         holders = {e.cpl_entry_id for e in everything if getattr(e, field) == value}
         found = browse_entries(registry.engine, entry_filter(text=value.lower()), 1, 5000)
         assert holders <= {e.cpl_entry_id for e in found.entries}, field
         answer = client.get("/entries", params={"q": value.lower(), "per_page": 25})
-        assert f"{found.total} entries match" in _count_line(answer.text), field
+        said = f"{found.total:,} " + ("entry matches" if found.total == 1 else "entries match")
+        assert _count_line(answer.text).startswith(said), field

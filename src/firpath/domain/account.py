@@ -25,6 +25,11 @@ class Role(StrEnum):
     MANUFACTURER = "manufacturer"  # read, submit for its own manufacturer ids
     READER = "reader"  # read
 
+    @property
+    def with_article(self) -> str:
+        """`a SECAS`, `an SSC`, `a supplier`: the role as a sentence names it."""
+        return {"secas": "a SECAS", "ssc": "an SSC"}.get(self.value, f"a {self.value}")
+
     @classmethod
     def parse(cls, value: str) -> Role:
         """A role by name (case ignored)."""
@@ -88,7 +93,7 @@ class Account:
     def require(self, permission: Permission, what: str) -> None:
         """Refuse (NotAllowed) unless the role allows `permission`."""
         if not self.may(permission):
-            raise NotAllowed(f"a {self.role.value} account may not {what}")
+            raise NotAllowed(f"{self.role.with_article} account may not {what}")
 
     def may_submit_for(self, manufacturer_id: str) -> bool:
         """Whether this account may submit entries of `manufacturer_id`."""

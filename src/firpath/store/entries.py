@@ -198,6 +198,7 @@ def _filtered(query: Select[Any], flt: EntryFilter) -> Select[Any]:
                         c.model_name,
                         c.firmware_version_name,
                         c.firmware_version,
+                        c.manufacturer_image_hash,
                         c.zigbee_chipset_vendor,
                         c.zigbee_stack_version,
                         c.notes,

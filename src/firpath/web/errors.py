@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from firpath.documents import error_document
 from firpath.domain.account import NotSignedIn, TooManyAttempts
-from firpath.domain.errors import FirpathError
+from firpath.domain.errors import FieldInvalid, FirpathError
 from firpath.error_codes import classify
 from firpath.web.auth import FormExpired, signed_in
 from firpath.web.templating import render
@@ -103,7 +103,9 @@ def page_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, FirpathError):
         _, status, _ = classify(exc)
         document = error_document(exc)["error"]
-        response = error_page(request, status, str(exc), document.get("details"))
+        # one bad value: the message names its field and value already
+        details = None if isinstance(exc, FieldInvalid) else document.get("details")
+        response = error_page(request, status, str(exc), details)
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Final
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -17,6 +17,8 @@ from firpath.web.nav import home_for
 from firpath.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+MAX_EMAIL: Final = 254
+MAX_PASSWORD: Final = 1024
 
 
 def _local(target: str | None) -> str | None:
@@ -77,10 +79,10 @@ def login_form(request: Request) -> Response:
 @router.post("/login")
 def login(
     request: Request,
-    email: Annotated[str, Form(max_length=254)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "",
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     from firpath.services.accounts import sign_in
 
@@ -92,6 +94,14 @@ def login(
             email=email,
             message="This sign-in form has expired: please sign in again.",
             status=400,
+        )
+    if len(email) > MAX_EMAIL or len(password) > MAX_PASSWORD:
+        return _login_page(
+            request,
+            email=email[:MAX_EMAIL],
+            message=f"Email: at most {MAX_EMAIL} characters; Password: at most {MAX_PASSWORD}.",
+            status=422,
+            back=next[:2000],
         )
     if not email.strip() or not password:
         missing = " and ".join(
