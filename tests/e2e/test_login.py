@@ -55,6 +55,11 @@ def test_a_form_without_its_csrf_token_changes_nothing(browser: Browser, site: S
     assert "did not come from a firpath page, so nothing was changed" in answer.text()
     page.goto(f"{site.url}/logout")
     expect(page.get_by_text("You are signed in as")).to_be_visible()  # still signed in
+    check_page(page, "logout")
+    missing = page.goto(f"{site.url}/no-such-page")
+    assert missing is not None and missing.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+    check_page(page, "not-found")
     page.context.close()
 
 
