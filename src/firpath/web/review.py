@@ -5,16 +5,17 @@ submissions already decided after them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
 from starlette.datastructures import FormData
 
 from firpath.api.auth import Caller
-from firpath.domain.account import Permission
+from firpath.domain.account import Account, Permission
 from firpath.domain.band import ZigbeeBand
 from firpath.domain.catalogue import Catalogue
 from firpath.domain.entry import DeviceModel
@@ -307,15 +308,7 @@ def approve(
 ) -> Response:
     from firpath.services.submissions import approve as publish
 
-    caller, form = posted
-    reason = _text(form, "reason")
-    try:
-        publish(caller.warm.engine, caller.account, submission_id, reason)
-    except (AlreadyDecided, NotFound, InvalidInput, FieldInvalid) as err:
-        return _refused(
-            request, caller, submission_id, err, field_name="approve", typed={"approve": reason}
-        )
-    return RedirectResponse(f"/review?decided={submission_id}", status_code=303)
+    return _decide(request, submission_id, posted, "approve", publish)
 
 
 @router.post("/review/{submission_id}/reject")
@@ -326,12 +319,23 @@ def reject(
 ) -> Response:
     from firpath.services.submissions import reject as refuse
 
+    return _decide(request, submission_id, posted, "reject", refuse)
+
+
+def _decide(
+    request: Request,
+    submission_id: int,
+    posted: Posted,
+    field_name: str,
+    decide: Callable[[Engine, Account, int, str], object],
+) -> Response:
+    """Approve or reject (`decide`) with the form's reason; the queue again if refused."""
     caller, form = posted
     reason = _text(form, "reason")
     try:
-        refuse(caller.warm.engine, caller.account, submission_id, reason)
+        decide(caller.warm.engine, caller.account, submission_id, reason)
     except (AlreadyDecided, NotFound, InvalidInput, FieldInvalid) as err:
         return _refused(
-            request, caller, submission_id, err, field_name="reject", typed={"reject": reason}
+            request, caller, submission_id, err, field_name=field_name, typed={field_name: reason}
         )
     return RedirectResponse(f"/review?decided={submission_id}", status_code=303)
