@@ -82,7 +82,7 @@ def error_page(
         "error.html",
         status=status,
         title=title or _TITLES.get(status, "This request cannot be answered"),
-        message=message[:1].upper() + message[1:],
+        message=message,
         details=details or [],
         next_step=_NEXT_STEPS.get(status, "") if next_step is None else next_step,
     )
@@ -103,9 +103,10 @@ def page_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, FirpathError):
         _, status, _ = classify(exc)
         document = error_document(exc)["error"]
-        # one bad value: the message names its field and value already
-        details = None if isinstance(exc, FieldInvalid) else document.get("details")
-        response = error_page(request, status, str(exc), details)
+        message = str(exc)
+        if isinstance(exc, FieldInvalid):  # the detail names the field, the value and why
+            message = "A value in the address or the form is not valid; nothing was changed."
+        response = error_page(request, status, message, document.get("details"))
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
