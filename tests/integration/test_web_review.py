@@ -129,12 +129,20 @@ def test_approving_publishes_the_entry_and_says_its_id(demo: DemoRegistry) -> No
     with in_process(demo) as client:
         token = signed_in(client, demo, "secas")
         answer = client.post(
-            f"/review/{number}/approve", data={"csrf_token": token}, follow_redirects=False
+            f"/review/{number}/approve",
+            data={"csrf_token": token, "reason": "Checked with the maker"},
+            follow_redirects=False,
         )
         assert answer.status_code == 303
         assert answer.headers["location"] == f"/review?decided={number}"
         page = client.get(answer.headers["location"])
-    decided = get_submission(demo.engine, secas(demo), number)
+        decided = get_submission(demo.engine, secas(demo), number)
+        # the entry's history names the submission and its submitter beside the reason
+        history = text_of(client.get(f"/entries/{decided.cpl_entry_id}"))
+        assert (
+            f"Checked with the maker (from submission {number} by {demo.emails['manufacturer']})"
+            in history
+        )
     assert decided.state is SubmissionState.APPROVED and decided.cpl_entry_id
     entry_id = decided.cpl_entry_id
     assert (
