@@ -94,6 +94,47 @@ def firpath(db: str, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
+def serve(db: str, folder: Path, port: int, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`firpath serve` on `db` at `port`, once /healthz answers; the process and its URL."""
+    log = folder / "serve.log"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "firpath.cli.main",
+            "--db",
+            db,
+            "serve",
+            "--port",
+            str(port),
+            *extra,
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.send_signal(2)
+    raise SystemExit(f"server did not start: {log.read_text()[:500]}")
+
+
+def entry_ids(client: httpx.Client) -> list[str]:
+    """Every CPL Entry ID the signed-in `client` can list."""
+    ids: list[str] = []
+    page = 1
+    while True:
+        got = client.get("/api/v1/entries", params={"per_page": 1000, "page": page}).json()
+        ids += [e["cpl_entry_id"] for e in got["entries"]]
+        if page >= got["pages"]:
+            return ids
+        page += 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
@@ -110,47 +151,10 @@ def main() -> None:
         email = "bench-supplier@example.org"
         firpath(db, "users", "add", email, "--role", "supplier", stdin="bench-password-1\n")
         token = json.loads(firpath(db, "tokens", "create", email, "--json"))["token"]
-        log = Path(folder) / "serve.log"
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "firpath.cli.main",
-                "--db",
-                db,
-                "serve",
-                "--port",
-                str(args.port),
-                "--workers",
-                str(args.workers),
-            ],
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{args.port}"
+        server, base = serve(db, Path(folder), args.port, "--workers", str(args.workers))
         try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            else:
-                raise SystemExit(f"server did not start: {log.read_text()[:500]}")
             headers = {"Authorization": f"Bearer {token}"}
-            sources: list[str] = []
-            page = 1
-            while True:
-                got = httpx.get(
-                    f"{base}/api/v1/entries",
-                    params={"per_page": 1000, "page": page},
-                    headers=headers,
-                    timeout=60,
-                ).json()
-                sources += [e["cpl_entry_id"] for e in got["entries"]]
-                if page >= got["pages"]:
-                    break
-                page += 1
+            sources = entry_ids(httpx.Client(base_url=base, headers=headers, timeout=60))
             script = Path(folder) / "paths.lua"
             script.write_text(
                 _LUA % {"sources": ",".join(f'"{s}"' for s in sources), "token": token}

@@ -22,14 +22,11 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
-from api_load import Run, firpath, wrk
+from api_load import Run, entry_ids, firpath, serve, wrk
 
 GOAL_P99_MS = 250.0
 
@@ -67,35 +64,13 @@ def main() -> None:
         firpath(db, "demo")
         email, password = "bench-supplier@example.org", "bench-password-1"
         firpath(db, "users", "add", email, "--role", "supplier", stdin=f"{password}\n")
-        log = Path(folder) / "serve.log"
-        command = [sys.executable, "-m", "firpath.cli.main", "--db", db, "serve"]
-        server = subprocess.Popen(
-            [*command, "--port", str(args.port)],
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{args.port}"
+        server, base = serve(db, Path(folder), args.port)
         try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            else:
-                raise SystemExit(f"server did not start: {log.read_text()[:500]}")
             client = httpx.Client(base_url=base, timeout=60)
             signed = client.post("/api/v1/session", json={"email": email, "password": password})
             signed.raise_for_status()
             cookie = f"firpath_session={client.cookies['firpath_session']}"
-            ids: list[str] = []
-            page = 1
-            while True:
-                got = client.get("/api/v1/entries", params={"per_page": 1000, "page": page})
-                ids += [e["cpl_entry_id"] for e in got.json()["entries"]]
-                if page >= got.json()["pages"]:
-                    break
-                page += 1
+            ids = entry_ids(client)
             # a page answering 303 (to /login) would not count as an error in wrk: check first
             for _, page_path, _, api_path in PAIRS:
                 for path in (
