@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from firpath.api.auth import Caller, allowed
+from firpath.api.downloads import attachment
 from firpath.api.params import HEX4, MISSING, TEXT, EntryId
 from firpath.api.shapes import (
     ETAG,
@@ -223,5 +224,5 @@ def export(caller: Reader, format: Literal["csv", "xlsx", "json"] = "csv") -> Re
     return Response(
         body,
         media_type=EXPORT_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="fir.{format}"'},
+        headers={"Content-Disposition": attachment(f"fir.{format}")},
     )

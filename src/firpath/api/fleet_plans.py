@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from functools import partial
 from typing import Annotated, Any, Final, Literal
-from urllib.parse import quote
 
 from anyio import CancelScope, to_thread
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,6 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from firpath.api.auth import Caller, allowed
+from firpath.api.downloads import attachment
 from firpath.api.params import ENTRY_ID
 from firpath.api.shapes import SIGNED_IN, answers
 from firpath.api.uploads import FILE_FIELD, receive_file
@@ -111,14 +111,6 @@ async def remove(upload: Upload) -> None:
     even when the request is being cancelled."""
     with CancelScope(shield=True):
         await to_thread.run_sync(upload.close)
-
-
-def attachment(name: str) -> str:
-    """A download's Content-Disposition: the name as ASCII, and in full as UTF-8 if need be."""
-    plain = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
-    if plain == name:
-        return f'attachment; filename="{name}"'
-    return f"attachment; filename=\"{plain}\"; filename*=utf-8''{quote(name, safe='')}"
 
 
 def wants_summary(accept: str | None) -> bool:

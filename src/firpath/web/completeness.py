@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from firpath.api.auth import Caller
-from firpath.api.fleet_plans import attachment
+from firpath.api.downloads import attachment
 from firpath.domain.account import Permission
 from firpath.domain.completeness import CompletenessGroup, Grouping, Tally, percent
 from firpath.domain.entry import NEW_FIELDS

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from firpath.api.auth import Caller
+from firpath.api.downloads import attachment
 from firpath.api.entries import EXPORT_TYPES
 from firpath.domain.account import Permission
 from firpath.domain.catalogue import Catalogue
@@ -160,5 +161,5 @@ def entries_download(request: Request, fmt: str, caller: Reader) -> Response:
     return Response(
         body,
         media_type=EXPORT_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+        headers={"Content-Disposition": attachment(f"{name}.{fmt}")},
     )

@@ -21,7 +21,8 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 
 from firpath.api.auth import CSRF_HEADER, Caller
-from firpath.api.fleet_plans import PLAN_TYPES, PlanFile, attachment, remove
+from firpath.api.downloads import attachment
+from firpath.api.fleet_plans import PLAN_TYPES, PlanFile, remove
 from firpath.api.params import ENTRY_ID
 from firpath.api.uploads import FILE_FIELD, receive_form
 from firpath.documents import error_document
