@@ -14,6 +14,7 @@ from firpath.cli.audit_commands import audit_app, edit, history
 from firpath.cli.backfill_commands import chase_list_command, completeness_command
 from firpath.cli.context import settings
 from firpath.cli.demo_commands import demo
+from firpath.cli.image_commands import verify_image
 from firpath.cli.impact_commands import impact
 from firpath.cli.output import debug_enabled, err, escape
 from firpath.cli.path_commands import path
@@ -63,6 +64,7 @@ app.command("demo")(demo)
 app.command("path")(path)
 app.command("plan")(plan)
 app.command("impact")(impact)
+app.command("verify-image")(verify_image)
 app.command("edit")(edit)
 app.command("history")(history)
 app.add_typer(audit_app, name="audit")

@@ -29,6 +29,7 @@ class Catalogue:
         self._by_model = dict(by_model)
         self._graphs: dict[DeviceModel, ModelGraph] = {}
         self._by_hash: dict[str, list[CplEntry]] | None = None
+        self._by_version: dict[tuple[str, str], list[CplEntry]] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -49,6 +50,15 @@ class Catalogue:
                 by_hash[entry.manufacturer_image_hash].append(entry)
             self._by_hash = dict(by_hash)
         return list(self._by_hash.get(image_hash, ()))
+
+    def with_version(self, manufacturer_id: str, firmware_version: str) -> list[CplEntry]:
+        """Every entry of one manufacturer with one firmware version (both normalised)."""
+        if self._by_version is None:  # built once when first asked for
+            by_version: dict[tuple[str, str], list[CplEntry]] = defaultdict(list)
+            for entry in self._entries.values():
+                by_version[(entry.manufacturer_id, entry.firmware_version)].append(entry)
+            self._by_version = dict(by_version)
+        return list(self._by_version.get((manufacturer_id, firmware_version), ()))
 
     def device_models(self) -> list[DeviceModel]:
         """Every device model with an entry, in id order."""

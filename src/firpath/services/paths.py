@@ -47,7 +47,7 @@ class EntryLookup(Protocol):
     def graph(self, model: DeviceModel) -> ModelGraph: ...
 
 
-class _StoredEntries:
+class StoredEntries:
     """The lookup over one read transaction (the CLI: one question, one snapshot)."""
 
     def __init__(self, conn: Connection) -> None:
@@ -80,7 +80,7 @@ def find_path(engine: Engine, source: str, target: str = LATEST) -> PathAnswer:
     source_ref = parse_firmware_ref(source, "from")
     target_ref = None if _is_latest(target) else parse_firmware_ref(target, "to")
     with read_transaction(engine) as conn:
-        return answer_path(_StoredEntries(conn), source_ref, target_ref)
+        return answer_path(StoredEntries(conn), source_ref, target_ref)
 
 
 def find_path_in(lookup: EntryLookup, source: str, target: str = LATEST) -> PathAnswer:
@@ -95,13 +95,13 @@ def answer_path(
 ) -> PathAnswer:
     """The path answer for parsed FROM and TO (None: the model's latest)."""
     try:
-        starts = [_resolve(lookup, source_ref, "from")]
+        starts = [resolve_entry(lookup, source_ref, "from")]
         ambiguity = None
     except AmbiguousFirmware as err:  # the builds may all get the same answer
         starts, ambiguity = err.candidates, err
     model = starts[0].device_model
     graph = lookup.graph(model)
-    goal = None if target_ref is None else _resolve(lookup, target_ref, "to", graph)
+    goal = None if target_ref is None else resolve_entry(lookup, target_ref, "to", graph)
     maker = lookup.manufacturer(model.manufacturer_id)
     contact = maker.contact if maker is not None else None
     answers = [
@@ -161,10 +161,11 @@ def _is_latest(target: str) -> bool:
     return target.strip().lower() == LATEST
 
 
-def _resolve(
+def resolve_entry(
     lookup: EntryLookup, ref: FirmwareRef, role: str, graph: ModelGraph | None = None
 ) -> CplEntry:
-    """The entry a FROM/TO names (an ID, or a version of a device model)."""
+    """The entry a FROM/TO names (an ID, or a version of a device model); NotFound or
+    AmbiguousFirmware saying why not."""
     if ref.entry_id is not None:
         found = (graph.entries.get(ref.entry_id) if graph else None) or lookup.entry(ref.entry_id)
         if found is None:

@@ -139,6 +139,27 @@ def entries_of_model(conn: Connection, model: DeviceModel) -> list[CplEntry]:
     return [entry_from_row(r, edges.get(r[0], ())) for r in rows]
 
 
+def entries_with_hash(conn: Connection, image_hash: str) -> list[CplEntry]:
+    """Every entry whose manufacturer image hash is `image_hash` (normalised)."""
+    return _entries_where(conn, cpl_entries.c.manufacturer_image_hash == image_hash)
+
+
+def entries_with_version(
+    conn: Connection, manufacturer_id: str, firmware_version: str
+) -> list[CplEntry]:
+    """Every entry of one manufacturer with one firmware version (both normalised)."""
+    c = cpl_entries.c
+    return _entries_where(
+        conn, (c.manufacturer_id == manufacturer_id) & (c.firmware_version == firmware_version)
+    )
+
+
+def _entries_where(conn: Connection, condition: ColumnElement[bool]) -> list[CplEntry]:
+    rows = conn.execute(select(*_COLUMNS).where(condition)).all()
+    edges = _edges_by_entry(conn, [r[0] for r in rows])
+    return [entry_from_row(r, edges.get(r[0], ())) for r in rows]
+
+
 def upgrade_to_ids(conn: Connection, entry_id: str) -> list[str]:
     """The entries that name `entry_id` in their *upgrade from* (its direct successors)."""
     rows = conn.execute(

@@ -1,0 +1,89 @@
+"""Is this image the one to send to a meter now? The next step of the path from the entry the
+meter runs to the image's entry, and if not, which image is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from firpath.domain.entry import CplEntry
+from firpath.domain.path_explanation import entry_label, explain, version_label
+from firpath.domain.upgrade_graph import ModelGraph, PathResult, PathStatus
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """For a meter on `source`: whether the image is its next step, the path considered, and
+    the image to send instead (None when no image can be sent)."""
+
+    source: CplEntry
+    is_next_step: bool
+    path: PathResult  # to the image's entry, or to the latest when the image is not usable
+    next_entry: CplEntry | None
+    reason: str
+
+
+def _towards_latest(source: CplEntry, graph: ModelGraph, why: str) -> NextStep:
+    """The image is not for this meter: say what the meter's next image towards its latest is."""
+    path = graph.plan_to_latest(source.cpl_entry_id)
+    first = path.steps[0] if path.status is PathStatus.OK else None
+    if first is not None:
+        advice = (
+            f" The next image for this meter is {entry_label(first)} (hash "
+            f"{first.manufacturer_image_hash}), step 1 of {len(path.steps)} towards the latest "
+            f"version {version_label(path.steps[-1])}."
+        )
+    elif path.status is PathStatus.UP_TO_DATE:
+        advice = " The meter already runs the latest version of its device model."
+    else:
+        advice = " Towards the latest version: " + explain(path, graph)
+    return NextStep(source, False, path, first, why + advice)
+
+
+def next_step(source: CplEntry, image_entry: CplEntry | None, graph: ModelGraph) -> NextStep:
+    """Whether the image (its CPL entry, or None when it matched no entry) is the next image
+    to send to a meter on `source`; `graph` is the source's device model's upgrade graph."""
+    if image_entry is None:
+        return _towards_latest(source, graph, "This image is not a CPL entry's image.")
+    if image_entry.device_model != source.device_model:
+        return _towards_latest(
+            source,
+            graph,
+            f"This image is {image_entry.cpl_entry_id}, for device model "
+            f"{image_entry.device_model}; the meter is device model {source.device_model}: "
+            "firmware never changes hardware.",
+        )
+    if not image_entry.is_active:
+        return _towards_latest(
+            source,
+            graph,
+            f"This image is {entry_label(image_entry)}, removed from the CPL: it is never "
+            "installed.",
+        )
+    path = graph.plan_path(source.cpl_entry_id, image_entry.cpl_entry_id)
+    if path.status is PathStatus.UP_TO_DATE:
+        return NextStep(
+            source, False, path, None, f"The meter already runs {entry_label(image_entry)}."
+        )
+    if path.status is PathStatus.OK:
+        first = path.steps[0]
+        if first.cpl_entry_id == image_entry.cpl_entry_id:
+            return NextStep(
+                source,
+                True,
+                path,
+                first,
+                f"{entry_label(image_entry)} may be installed directly on "
+                f"{entry_label(source)}: this image is the next step.",
+            )
+        return NextStep(
+            source,
+            False,
+            path,
+            first,
+            f"Not yet: {entry_label(source)} cannot take {entry_label(image_entry)} directly. "
+            f"Send {entry_label(first)} first (hash {first.manufacturer_image_hash}); this "
+            f"image is step {len(path.steps)} of {len(path.steps)}.",
+        )
+    return _towards_latest(
+        source, graph, f"This image cannot be sent to this meter: {explain(path, graph)}"
+    )

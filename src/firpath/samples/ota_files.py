@@ -1,0 +1,110 @@
+"""ZigBee OTA upgrade files made to order: for the demo (an image of a demo CPL entry, to try
+`verify-image` on) and for tests. Real images come from manufacturers; these carry a tiny
+Manufacturer Image and a dummy signature."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from firpath.domain.entry import CplEntry
+from firpath.io.ota_image import (
+    BASE_HEADER,
+    DEVICE_SPECIFIC_FILE,
+    HARDWARE_VERSIONS_PRESENT,
+    OTA_FILE_IDENTIFIER,
+    OTA_HEADER_VERSION,
+    SECURITY_CREDENTIAL_PRESENT,
+    SIGNATURE_MARK,
+    SUB_ELEMENT,
+    UPGRADE_IMAGE_TAG,
+)
+
+DUMMY_SIGNATURE: Final = bytes(range(64))
+ZIGBEE_PRO: Final = 0x0002
+
+
+def upgrade_image(manufacturer_image: bytes, signature: bytes = DUMMY_SIGNATURE) -> bytes:
+    """Manufacturer Image ‖ 1 octet ‖ 0x40 ‖ 64-octet signature (GBCS 11.2.2)."""
+    return manufacturer_image + bytes([0x00, SIGNATURE_MARK]) + signature
+
+
+@dataclass(frozen=True, slots=True)
+class OtaFileSpec:
+    """The header fields of an OTA file to make (optional fields None: absent)."""
+
+    manufacturer_code: int
+    file_version: int
+    image_type: int = 0x0001
+    stack_version: int = ZIGBEE_PRO
+    header_string: bytes = b"firpath sample image"
+    header_version: int = OTA_HEADER_VERSION
+    security_credential_version: int | None = None
+    upgrade_file_destination: int | None = None
+    hardware_versions: tuple[int, int] | None = None
+
+
+def ota_file(
+    spec: OtaFileSpec,
+    manufacturer_image: bytes,
+    framing: Literal["gbcs", "sub_element"] = "gbcs",
+    other_sub_elements: Iterable[tuple[int, bytes]] = (),
+) -> bytes:
+    """A whole OTA file: the header, then the Upgrade Image directly (GBCS) or in a tag 0x0000
+    sub-element followed by `other_sub_elements` (tag, data)."""
+    payload = upgrade_image(manufacturer_image)
+    if framing == "sub_element":
+        payload = SUB_ELEMENT.pack(UPGRADE_IMAGE_TAG, len(payload)) + payload
+        for tag, data in other_sub_elements:
+            payload += SUB_ELEMENT.pack(tag, len(data)) + data
+    control, optional = 0, b""
+    if spec.security_credential_version is not None:
+        control |= SECURITY_CREDENTIAL_PRESENT
+        optional += bytes([spec.security_credential_version])
+    if spec.upgrade_file_destination is not None:
+        control |= DEVICE_SPECIFIC_FILE
+        optional += spec.upgrade_file_destination.to_bytes(8, "little")
+    if spec.hardware_versions is not None:
+        control |= HARDWARE_VERSIONS_PRESENT
+        optional += struct.pack("<HH", *spec.hardware_versions)
+    length = BASE_HEADER.size + len(optional)
+    header = BASE_HEADER.pack(
+        OTA_FILE_IDENTIFIER,
+        spec.header_version,
+        length,
+        control,
+        spec.manufacturer_code,
+        spec.image_type,
+        spec.file_version,
+        spec.stack_version,
+        spec.header_string.ljust(32, b"\x00")[:32],
+        length + len(payload),
+    )
+    return header + optional + payload
+
+
+def entry_spec(entry: CplEntry, **changes: object) -> OtaFileSpec:
+    """The header of an image for `entry`: its manufacturer id and firmware version."""
+    fields: dict[str, object] = {
+        "manufacturer_code": int(entry.manufacturer_id, 16),
+        "file_version": int(entry.firmware_version, 16),
+        "header_string": f"{entry.model_name or entry.model_id} "
+        f"{entry.firmware_version_name or entry.firmware_version}".encode()[:32],
+    }
+    fields.update(changes)
+    return OtaFileSpec(**fields)  # type: ignore[arg-type]
+
+
+def demo_manufacturer_image(entry: CplEntry, seed: int = 231) -> bytes | None:
+    """The Manufacturer Image whose SHA-256 is a demo CPL entry's hash (the demo catalogue
+    hashes a short text per build), or None for an entry the demo did not make."""
+    version = int(entry.firmware_version, 16)
+    parts = ((version >> 16) & 0xFF, (version >> 8) & 0xFF, version & 0xFF)
+    for variant in range(4):
+        text = "|".join(map(str, (seed, entry.device_model, parts, variant))).encode()
+        if hashlib.sha256(text).hexdigest().upper() == entry.manufacturer_image_hash:
+            return text
+    return None

@@ -1,0 +1,105 @@
+"""Check an OTA upgrade image against the CPL before it is sent (DESIGN section 9): its header,
+its Manufacturer Image hash, the entry it is, and for a meter's current firmware whether it is
+the next image to send."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
+
+from sqlalchemy import Engine
+
+from firpath.domain.entry import CplEntry
+from firpath.domain.firmware_ref import FirmwareRef, parse_firmware_ref
+from firpath.domain.image_match import ImageFacts, ImageMatch, MatchStatus, match_image
+from firpath.domain.image_step import NextStep, next_step
+from firpath.domain.path_explanation import entry_label
+from firpath.io.ota_image import OtaImage, read_ota_image
+from firpath.services.paths import EntryLookup, StoredEntries, resolve_entry
+from firpath.services.unit_of_work import read_transaction
+from firpath.store import entries
+
+
+class ImageLookup(EntryLookup, Protocol):
+    """Where an image check finds entries: by hash and by version, besides a path's needs."""
+
+    def with_hash(self, image_hash: str) -> list[CplEntry]: ...
+
+    def with_version(self, manufacturer_id: str, firmware_version: str) -> list[CplEntry]: ...
+
+
+class _StoredImageEntries(StoredEntries):
+    """The lookup over one read transaction (the CLI)."""
+
+    def with_hash(self, image_hash: str) -> list[CplEntry]:
+        return entries.entries_with_hash(self._conn, image_hash)
+
+    def with_version(self, manufacturer_id: str, firmware_version: str) -> list[CplEntry]:
+        return entries.entries_with_version(self._conn, manufacturer_id, firmware_version)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageCheck:
+    """An image's header and hash, the CPL entry it is, and (given a meter's firmware) whether
+    it is the next image to send."""
+
+    image: OtaImage
+    match: ImageMatch
+    warnings: tuple[str, ...]
+    next_step: NextStep | None
+    contact: str | None  # whom to ask at the matched (or closest) entry's manufacturer
+
+    @property
+    def safe_to_send(self) -> bool:
+        """A match, and the next step for the meter when a meter's firmware was given."""
+        return self.match.status is MatchStatus.MATCH and (
+            self.next_step is None or self.next_step.is_next_step
+        )
+
+
+def check_image(
+    engine: Engine, stream: BinaryIO, name: str = "the file", source: str | None = None
+) -> ImageCheck:
+    """The image in `stream` against the stored CPL; `source` is what the meter runs now (an
+    ID or `MFR/MODEL/HW@VERSION`), or None."""
+    source_ref = None if source is None else parse_firmware_ref(source, "from")
+    image = read_ota_image(stream, name)  # before the transaction: megabytes to hash
+    with read_transaction(engine) as conn:
+        return judge_image(_StoredImageEntries(conn), image, source_ref)
+
+
+def check_image_in(
+    lookup: ImageLookup, stream: BinaryIO, name: str = "the file", source: str | None = None
+) -> ImageCheck:
+    """`check_image` answered from an in-memory catalogue (the server's)."""
+    source_ref = None if source is None else parse_firmware_ref(source, "from")
+    return judge_image(lookup, read_ota_image(stream, name), source_ref)
+
+
+def judge_image(lookup: ImageLookup, image: OtaImage, source_ref: FirmwareRef | None) -> ImageCheck:
+    """A read image against the entries of `lookup`."""
+    source = None if source_ref is None else resolve_entry(lookup, source_ref, "from")
+    header = image.header
+    facts = ImageFacts(
+        header.manufacturer_id, header.firmware_version, image.manufacturer_image_hash
+    )
+    carriers = lookup.with_hash(facts.manufacturer_image_hash)
+    same_version = (
+        lookup.with_version(facts.manufacturer_id, facts.firmware_version) if not carriers else []
+    )
+    found = match_image(
+        facts, carriers, same_version, source.device_model if source is not None else None
+    )
+    warnings = list(image.warnings())
+    if found.entry is not None and not found.entry.is_active:
+        warnings.append(
+            f"{entry_label(found.entry)} has been removed from the CPL: its image must not be "
+            "installed on any meter."
+        )
+    step = None
+    if source is not None:
+        usable = found.entry if found.status is MatchStatus.MATCH else None
+        step = next_step(source, usable, lookup.graph(source.device_model))
+    named = found.entry or (found.same_version[0] if found.same_version else None)
+    maker = lookup.manufacturer(named.manufacturer_id if named else header.manufacturer_id)
+    return ImageCheck(image, found, tuple(warnings), step, maker.contact if maker else None)
