@@ -27,6 +27,14 @@ def demo(
     fmt: Annotated[
         ExportFormat, typer.Option("--format", metavar="FORMAT", help="csv, xlsx or json")
     ] = "csv",
+    ota_images: Annotated[
+        Path | None,
+        typer.Option(
+            "--ota-images",
+            metavar="DIR",
+            help="Also write sample OTA image files of demo entries here (to try verify-image).",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Load the demo CPL into the database (initialising it), or write it to a file."""
@@ -34,6 +42,8 @@ def demo(
     from firpath.io.files import write_file
     from firpath.services.demo import load_demo
 
+    if ota_images is not None:
+        _write_images(ota_images, entries, seed)
     if out_file is not None:
         catalogue = demo_catalogue(entries, seed)
         write_file(out_file, render_cpl(catalogue.entries, fmt))
@@ -44,3 +54,14 @@ def demo(
         print_json({"database": settings(ctx).url, "entries": loaded})
         return
     out.print(f"database ready, {loaded} demo entries loaded ({escape(settings(ctx).url)})")
+
+
+def _write_images(folder: Path, entries: int, seed: int) -> None:
+    from firpath.io.files import write_file
+    from firpath.samples.ota_files import demo_images
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for sample in demo_images(demo_catalogue(entries, seed).entries, seed):
+        target = folder / sample.name
+        write_file(target, sample.content)
+        out.print(f"wrote {escape(str(target))}: {escape(sample.about)}")

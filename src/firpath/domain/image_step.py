@@ -22,10 +22,15 @@ class NextStep:
     reason: str
 
 
-def _towards_latest(source: CplEntry, graph: ModelGraph, why: str) -> NextStep:
-    """The image is not for this meter: say what the meter's next image towards its latest is."""
+def _towards_latest(
+    source: CplEntry, graph: ModelGraph, why: str, explained: PathResult | None = None
+) -> NextStep:
+    """The image is not for this meter: say what the meter's next image towards its latest is
+    (unless `explained`, the path already explained, is that same question)."""
     path = graph.plan_to_latest(source.cpl_entry_id)
     first = path.steps[0] if path.status is PathStatus.OK else None
+    if explained is not None and path.target == explained.target and first is None:
+        return NextStep(source, False, explained, None, why)
     if first is not None:
         advice = (
             f" The next image for this meter is {entry_label(first)} (hash "
@@ -85,5 +90,5 @@ def next_step(source: CplEntry, image_entry: CplEntry | None, graph: ModelGraph)
             f"image is step {len(path.steps)} of {len(path.steps)}.",
         )
     return _towards_latest(
-        source, graph, f"This image cannot be sent to this meter: {explain(path, graph)}"
+        source, graph, f"This image cannot be sent to this meter: {explain(path, graph)}", path
     )

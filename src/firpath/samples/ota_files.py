@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from firpath.domain.entry import CplEntry
+from firpath.domain.entry import CplEntry, DeviceModel
+from firpath.domain.upgrade_graph import ModelGraph, PathStatus
 from firpath.io.ota_image import (
     BASE_HEADER,
     DEVICE_SPECIFIC_FILE,
@@ -108,3 +109,90 @@ def demo_manufacturer_image(entry: CplEntry, seed: int = 231) -> bytes | None:
         if hashlib.sha256(text).hexdigest().upper() == entry.manufacturer_image_hash:
             return text
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class SampleImage:
+    """One sample OTA file: its name, its bytes and what `verify-image` should say of it."""
+
+    name: str
+    content: bytes
+    about: str
+
+
+def demo_images(entries: Iterable[CplEntry], seed: int = 231) -> list[SampleImage]:
+    """OTA files for trying `verify-image` on the demo CPL: a match in each framing, a
+    mismatch, an image not on the CPL and a removed entry's image."""
+    by_model: dict[DeviceModel, list[CplEntry]] = {}
+    for e in entries:
+        by_model.setdefault(e.device_model, []).append(e)
+    latest, before, far = _two_step_route(by_model)
+    removed = next((e for es in by_model.values() for e in es if not e.is_active), None)
+    made: list[SampleImage] = []
+
+    def add(
+        name: str,
+        entry: CplEntry,
+        about: str,
+        header: dict[str, object] | None = None,
+        framing: Literal["gbcs", "sub_element"] = "gbcs",
+        extra: Iterable[tuple[int, bytes]] = (),
+        suffix: bytes = b"",
+    ) -> None:
+        image = demo_manufacturer_image(entry, seed)
+        if image is not None:
+            spec = entry_spec(entry, **(header or {}))
+            made.append(SampleImage(name, ota_file(spec, image + suffix, framing, extra), about))
+
+    add(
+        f"{latest.cpl_entry_id}-match.ota",
+        latest,
+        f"match: CPL entry {latest.cpl_entry_id}; with --from {before.cpl_entry_id} it is the "
+        f"next step, with --from {far.cpl_entry_id} not yet",
+    )
+    add(
+        f"{latest.cpl_entry_id}-match-sub-element.ota",
+        latest,
+        f"match (Upgrade Image in sub-element 0x0000 beside a signature): {latest.cpl_entry_id}",
+        {"hardware_versions": (1, 2)},
+        "sub_element",
+        [(0x0001, bytes(50))],
+    )
+    add(
+        f"{latest.cpl_entry_id}-wrong-version.ota",
+        latest,
+        f"mismatch: {latest.cpl_entry_id}'s image under another file version in its header",
+        {"file_version": int(latest.firmware_version, 16) + 1},
+    )
+    add(
+        f"{latest.cpl_entry_id}-rebuilt.ota",
+        latest,
+        f"no_match: a rebuild of {latest.cpl_entry_id}'s version, a hash on no entry",
+        suffix=b" rebuilt",
+    )
+    if removed is not None:
+        add(
+            f"{removed.cpl_entry_id}-removed.ota",
+            removed,
+            f"match with a warning: {removed.cpl_entry_id} is removed from the CPL",
+        )
+    return made
+
+
+def _two_step_route(
+    by_model: dict[DeviceModel, list[CplEntry]],
+) -> tuple[CplEntry, CplEntry, CplEntry]:
+    """(latest, an entry one step before it, an entry two or more steps before it) of the
+    first device model that has them (else the largest model's latest three times)."""
+    for model in sorted(by_model):
+        graph = ModelGraph(model, by_model[model])
+        latest = graph.latest()
+        if latest is None:
+            continue
+        for source in sorted(by_model[model], key=lambda e: e.firmware_number):
+            path = graph.plan_path(source.cpl_entry_id, latest.cpl_entry_id)
+            if path.status is PathStatus.OK and len(path.steps) >= 2:
+                return latest, path.steps[-2], source
+    biggest = max(by_model.values(), key=len)
+    top = max(biggest, key=lambda e: e.firmware_number)
+    return top, top, top
