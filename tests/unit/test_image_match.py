@@ -4,7 +4,13 @@ worked out in memory from a small CPL."""
 from __future__ import annotations
 
 from firpath.domain.entry import CplEntry, DeviceModel
-from firpath.domain.image_match import ImageFacts, MatchStatus, match_image, match_summary
+from firpath.domain.image_match import (
+    ImageFacts,
+    MatchStatus,
+    hardware_warning,
+    match_image,
+    match_summary,
+)
 from firpath.domain.image_step import next_step
 from firpath.domain.upgrade_graph import ModelGraph
 from firpath.domain.values import EntryStatus
@@ -123,3 +129,11 @@ def test_an_older_image_than_the_meter_runs_cannot_be_sent() -> None:
     step = next_step(BY_ID["4"], BY_ID["2"], GRAPH)
     assert not step.is_next_step and step.next_entry is None
     assert "cannot be sent to this meter" in step.reason
+
+
+def test_a_header_hardware_range_leaving_out_the_entrys_hardware_is_warned_about() -> None:
+    four = BY_ID["4"]  # hardware version 0002
+    assert hardware_warning(four, None, None) is None
+    assert hardware_warning(four, 0x0001, 0x0002) is None
+    warning = hardware_warning(four, 0x0003, 0x0009)
+    assert warning is not None and "0003 to 0009" in warning and "hardware version 0002" in warning

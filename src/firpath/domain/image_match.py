@@ -137,3 +137,18 @@ def match_summary(found: ImageMatch, image: ImageFacts) -> str:
         f"No CPL entry has this image's hash (manufacturer {image.manufacturer_id}, firmware "
         f"{image.firmware_version}): it is not an image on the CPL. Do not send it."
     )
+
+
+def hardware_warning(entry: CplEntry, minimum: int | None, maximum: int | None) -> str | None:
+    """A warning when the image's header limits it to hardware versions that leave out the
+    entry's hardware version (both are 2-octet values: 4 hex digits)."""
+    if minimum is None or maximum is None:
+        return None
+    ours = int(entry.hardware_version, 16)
+    if minimum <= ours <= maximum:
+        return None
+    return (
+        f"the image's header limits it to hardware versions {minimum:04X} to {maximum:04X}, "
+        f"but CPL entry {entry.cpl_entry_id} is hardware version {entry.hardware_version}: a "
+        "meter of that hardware may refuse the image; ask the manufacturer"
+    )

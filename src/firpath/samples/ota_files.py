@@ -154,7 +154,7 @@ def demo_images(entries: Iterable[CplEntry], seed: int = 231) -> list[SampleImag
         f"{latest.cpl_entry_id}-match-sub-element.ota",
         latest,
         f"match (Upgrade Image in sub-element 0x0000 beside a signature): {latest.cpl_entry_id}",
-        {"hardware_versions": (1, 2)},
+        {"hardware_versions": (int(latest.hardware_version, 16),) * 2},
         "sub_element",
         [(0x0001, bytes(50))],
     )

@@ -11,7 +11,13 @@ from sqlalchemy import Engine
 
 from firpath.domain.entry import CplEntry
 from firpath.domain.firmware_ref import FirmwareRef, parse_firmware_ref
-from firpath.domain.image_match import ImageFacts, ImageMatch, MatchStatus, match_image
+from firpath.domain.image_match import (
+    ImageFacts,
+    ImageMatch,
+    MatchStatus,
+    hardware_warning,
+    match_image,
+)
 from firpath.domain.image_step import NextStep, next_step
 from firpath.domain.path_explanation import entry_label
 from firpath.io.ota_image import OtaImage, read_ota_image
@@ -91,6 +97,12 @@ def judge_image(lookup: ImageLookup, image: OtaImage, source_ref: FirmwareRef | 
         facts, carriers, same_version, source.device_model if source is not None else None
     )
     warnings = list(image.warnings())
+    if found.entry is not None:
+        hardware = hardware_warning(
+            found.entry, header.minimum_hardware_version, header.maximum_hardware_version
+        )
+        if hardware is not None:
+            warnings.append(hardware)
     if found.entry is not None and not found.entry.is_active:
         warnings.append(
             f"{entry_label(found.entry)} has been removed from the CPL: its image must not be "
