@@ -35,7 +35,11 @@ def create(
     made = create_key_pair(key)
     if as_json:
         print_json(
-            {"private_key": str(made.private), "public_key": str(made.public), "key_id": made.key_id}
+            {
+                "private_key": str(made.private),
+                "public_key": str(made.public),
+                "key_id": made.key_id,
+            }
         )
         return
     private, public = escape(str(made.private)), escape(str(made.public))

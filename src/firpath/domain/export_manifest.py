@@ -9,6 +9,7 @@ import binascii
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
@@ -18,7 +19,7 @@ ALGORITHM: Final = "Ed25519"
 FORMATS: Final = ("csv", "xlsx", "json")
 KEY_ID_HEX: Final = 16  # hex digits of the SHA-256 of the raw public key
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_KEY_ID = re.compile(r"[0-9a-f]{%d}" % KEY_ID_HEX)
+_KEY_ID = re.compile(rf"[0-9a-f]{{{KEY_ID_HEX}}}")
 
 
 def key_id(raw_public_key: bytes) -> str:
@@ -98,7 +99,7 @@ _TEXT_FIELDS: Final = ("file", "sha256", "format", "exported_at", "key_id")
 _COUNT_FIELDS: Final = ("entry_count", "registry_revision")
 
 
-def _manifest(given: Any, refuse: Any) -> ExportManifest:
+def _manifest(given: Any, refuse: Callable[[str], UnreadableFile]) -> ExportManifest:
     names = set(_TEXT_FIELDS) | set(_COUNT_FIELDS)
     if not isinstance(given, dict) or set(given) != names:
         raise refuse("its manifest needs exactly " + ", ".join(sorted(names)))

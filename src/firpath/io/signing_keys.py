@@ -11,6 +11,7 @@ from typing import Final
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from firpath.domain.errors import FieldInvalid, UnreadableFile, UnwritableFile
@@ -186,20 +187,16 @@ def load_verify_key(path: Path) -> VerifyKey:
     return VerifyKey(key)
 
 
-_KINDS: Final = {
-    "RSA": "an RSA",
-    "EllipticCurve": "an elliptic-curve (ECDSA)",
-    "DSA": "a DSA",
-    "DH": "a Diffie-Hellman",
-    "Ed448": "an Ed448",
-    "X25519": "an X25519",
-    "X448": "an X448",
-}
+_KINDS: Final[tuple[tuple[tuple[type, ...], str], ...]] = (
+    ((rsa.RSAPrivateKey, rsa.RSAPublicKey), "an RSA"),
+    ((ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey), "an elliptic-curve (ECDSA)"),
+    ((dsa.DSAPrivateKey, dsa.DSAPublicKey), "a DSA"),
+    ((ed448.Ed448PrivateKey, ed448.Ed448PublicKey), "an Ed448"),
+)
 
 
 def _kind(key: object) -> str:
-    name = type(key).__name__.removeprefix("_")
-    for prefix, kind in _KINDS.items():
-        if name.startswith(prefix):
+    for types, kind in _KINDS:
+        if isinstance(key, types):
             return kind
     return "another kind of"

@@ -120,7 +120,9 @@ class ExportedFile:
     registry_revision: int
 
 
-def export_registry(engine: Engine, fmt: ExportFormat, flt: EntryFilter | None = None) -> ExportedFile:
+def export_registry(
+    engine: Engine, fmt: ExportFormat, flt: EntryFilter | None = None
+) -> ExportedFile:
     """The FIR (or only the entries matching `flt`) as a file's bytes, entries ordered by
     CPL Entry ID, with their count and the registry revision read in the same snapshot."""
     with read_transaction(engine) as conn:

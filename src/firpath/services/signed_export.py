@@ -73,7 +73,9 @@ def sign_exported(
     return SignatureDocument(manifest, key.sign(manifest.canonical_bytes()))
 
 
-def export_signed(engine: Engine, fmt: ExportFormat, file_name: str, key: SigningKey) -> SignedExport:
+def export_signed(
+    engine: Engine, fmt: ExportFormat, file_name: str, key: SigningKey
+) -> SignedExport:
     """The FIR as a file's bytes and its signature, count and revision from one snapshot."""
     exported = export_registry(engine, fmt)
     return SignedExport(exported, sign_exported(exported, fmt, file_name, key))
