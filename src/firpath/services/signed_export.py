@@ -7,8 +7,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from firpath.domain.export_manifest import (
     ExportManifest,
@@ -18,8 +17,11 @@ from firpath.domain.export_manifest import (
 from firpath.io.formats import ExportFormat
 from firpath.io.signed_files import file_sha256, read_signature_file
 from firpath.io.signing_keys import SigningKey, load_verify_key
-from firpath.services.registry import ExportedFile, export_registry
-from firpath.services.unit_of_work import now
+
+if TYPE_CHECKING:  # verifying opens no database: SQLAlchemy loads only to export
+    from sqlalchemy import Engine
+
+    from firpath.services.registry import ExportedFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,7 @@ def sign_exported(
         format=fmt,
         entry_count=exported.entry_count,
         registry_revision=exported.registry_revision,
-        exported_at=utc_text(now()),
+        exported_at=utc_text(dt.datetime.now(dt.UTC)),
         key_id=key.public.key_id,
     )
     return SignatureDocument(manifest, key.sign(manifest.canonical_bytes()))
@@ -77,6 +79,8 @@ def export_signed(
     engine: Engine, fmt: ExportFormat, file_name: str, key: SigningKey
 ) -> SignedExport:
     """The FIR as a file's bytes and its signature, count and revision from one snapshot."""
+    from firpath.services.registry import export_registry
+
     exported = export_registry(engine, fmt)
     return SignedExport(exported, sign_exported(exported, fmt, file_name, key))
 
