@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -374,3 +375,46 @@ def test_json_errors_go_to_stderr_as_the_error_document(signed: Path, tmp_path: 
     code, said, err = verify(signed, tmp_path / "missing.pub", "--json")
     assert code == 1 and said == ""
     assert json.loads(err)["error"]["code"] == "unreadable_file"
+
+
+# one snapshot: the revision signed is the state the entries were read at, a writer running
+
+
+def test_a_signed_export_during_corrections_signs_the_revision_its_entries_were_read_at(
+    demo: DemoRegistry, key: Path
+) -> None:
+    from firpath.services.signed_export import export_signed
+
+    signer = load_signing_key(key)
+    marks: dict[int, str] = {}  # batch id -> the note that correction set
+    with read_transaction(demo.engine) as conn:
+        start, _ = read_state(conn)
+    done = threading.Event()
+
+    def writer() -> None:
+        try:
+            for i in range(40):
+                made = correct_entry(
+                    demo.engine, "10039", [("notes", f"mark {i}")], reason="race", actor="t"
+                )
+                assert made.batch_id is not None
+                marks[made.batch_id] = f"mark {i}"
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    signed = []
+    while not done.is_set() or not signed:
+        signed.append(export_signed(demo.engine, "json", "fir.json", signer))
+    thread.join()
+    for export in signed:
+        revision = export.signature.manifest.registry_revision
+        entries = json.loads(export.exported.content)["entries"]
+        note = next(e["notes"] for e in entries if e["cpl_entry_id"] == "10039")
+        assert export.signature.manifest.entry_count == len(entries)
+        if revision == start:
+            assert note is None or not note.startswith("mark ")
+        else:
+            assert note == marks[revision], (revision, note)
+    assert len(signed) >= 2
