@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from firpath.cli.main import app
 
-HEAVY = ("polars", "pyarrow", "openpyxl", "alembic", "sqlalchemy")
+HEAVY = ("polars", "pyarrow", "openpyxl", "alembic", "sqlalchemy", "cryptography")
 PROBE = """
 import runpy, sys
 sys.argv = ["firpath", *sys.argv[1:]]
@@ -61,6 +61,16 @@ def test_reading_commands_load_the_database_layer_but_no_file_library_nor_alembi
     assert loaded("--db", demo_db, *args) == {"sqlalchemy"}
 
 
+def test_signing_commands_load_cryptography_and_verifying_opens_no_database(
+    tmp_path: Path,
+) -> None:
+    key = tmp_path / "k"
+    assert loaded("keys", "create", "--out", str(key)) == {"cryptography"}
+    exported = tmp_path / "fir.csv"
+    exported.write_text("not signed")
+    assert loaded("verify-export", str(exported), "--public-key", f"{key}.pub") == {"cryptography"}
+
+
 def test_init_is_what_loads_alembic(tmp_path: Path) -> None:
     assert "alembic" in loaded("--db", str(tmp_path / "new.db"), "init")
 
@@ -70,6 +80,8 @@ COMMANDS = [
     ("init",),
     ("import",),
     ("export",),
+    ("verify-export",),
+    ("keys", "create"),
     ("entries",),
     ("entries", "show"),
     ("path",),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +14,7 @@ from firpath.api.downloads import attachment
 from firpath.api.params import HEX4, MISSING, TEXT, EntryId
 from firpath.api.shapes import (
     ETAG,
+    SIGNATURE,
     SIGNED_IN,
     Completeness,
     CorrectedEntry,
@@ -22,6 +23,7 @@ from firpath.api.shapes import (
     History,
     answers,
 )
+from firpath.api.signing import SIGNATURE_HEADER, signature_header, signing_key
 from firpath.documents import (
     completeness_document,
     entry_detail_document,
@@ -212,17 +214,31 @@ def completeness(
 
 @router.get(
     "/export",
-    summary="The whole FIR as a CSV, XLSX or JSON file",
+    summary="The whole FIR as a CSV, XLSX or JSON file (signed when the server has a key)",
     response_class=Response,
     responses=answers(None, *SIGNED_IN)
-    | {200: {"description": "the file", "content": {t: {} for t in EXPORT_TYPES.values()}}},
+    | {
+        200: {
+            "description": "the file",
+            "content": {t: {} for t in EXPORT_TYPES.values()},
+            "headers": SIGNATURE,
+        }
+    },
 )
-def export(caller: Reader, format: Literal["csv", "xlsx", "json"] = "csv") -> Response:
-    from firpath.services.registry import export_cpl
+def export(
+    caller: Reader, request: Request, format: Literal["csv", "xlsx", "json"] = "csv"
+) -> Response:
+    name = f"fir.{format}"
+    headers = {"Content-Disposition": attachment(name)}
+    key = signing_key(request)
+    if key is None:
+        from firpath.services.registry import export_cpl
 
-    body = export_cpl(caller.warm.engine, format)
-    return Response(
-        body,
-        media_type=EXPORT_TYPES[format],
-        headers={"Content-Disposition": attachment(f"fir.{format}")},
-    )
+        body = export_cpl(caller.warm.engine, format)
+    else:
+        from firpath.services.signed_export import export_signed
+
+        signed = export_signed(caller.warm.engine, format, name, key)
+        body = signed.exported.content
+        headers[SIGNATURE_HEADER] = signature_header(signed.signature)
+    return Response(body, media_type=EXPORT_TYPES[format], headers=headers)

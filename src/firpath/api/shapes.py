@@ -281,6 +281,14 @@ class NewSession(SignedIn):
     expires_at: str
 
 
+class PublicSigningKey(Shape):
+    """The key the server signs exports with: check a download with `firpath verify-export`."""
+
+    algorithm: str = Field(description="always Ed25519")
+    key_id: str = Field(description="first 16 hex digits of the SHA-256 of the raw public key")
+    public_key_pem: str = Field(description="the public key, PEM (SubjectPublicKeyInfo)")
+
+
 class Health(Shape):
     """The server answers."""
 
@@ -310,6 +318,14 @@ _HEADERS: Final[dict[int, dict[str, Any]]] = {
 }
 SIGNED_IN: Final = (401, 403, 422, 503)  # what any route behind sign-in may answer
 ETAG: Final = {"ETag": {"description": "the entry's revision", "schema": {"type": "string"}}}
+SIGNATURE: Final = {
+    "X-Firpath-Signature": {
+        "description": "only when the server has a signing key: base64 of the signature "
+        "document; save its decoded bytes as FILE.sig and run `firpath verify-export FILE "
+        "--public-key PUB` (the key: GET /api/v1/signing-key)",
+        "schema": {"type": "string"},
+    }
+}
 LOCATION: Final = {"Location": {"description": "the new resource", "schema": {"type": "string"}}}
 
 

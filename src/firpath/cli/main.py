@@ -21,6 +21,7 @@ from firpath.cli.path_commands import path
 from firpath.cli.plan_commands import plan
 from firpath.cli.registry_commands import export, import_, init
 from firpath.cli.serve_commands import serve
+from firpath.cli.signing_commands import keys_app, verify_export
 from firpath.error_codes import EXIT_ERROR
 
 app = typer.Typer(
@@ -60,6 +61,8 @@ def root(
 app.command("init")(init)
 app.command("import")(import_)
 app.command("export")(export)
+app.command("verify-export")(verify_export)
+app.add_typer(keys_app, name="keys")
 app.command("demo")(demo)
 app.command("path")(path)
 app.command("plan")(plan)

@@ -13,9 +13,11 @@ import typer
 from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
+from firpath.domain.errors import FieldInvalid
 
 if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
     from firpath.domain.reimport import FieldChange
+    from firpath.io.formats import ExportFormat
 
 
 @handles_errors()
@@ -165,13 +167,29 @@ def export(
         Path | None,
         typer.Option("--out", metavar="FILE", help="Write here instead of standard output."),
     ] = None,
+    sign: Annotated[
+        Path | None,
+        typer.Option(
+            "--sign",
+            metavar="KEY",
+            help="Also write FILE.sig, signed with this private key (needs --out).",
+        ),
+    ] = None,
 ) -> None:
     """Export the FIR (every entry with the four new fields)."""
     from firpath.io.files import write_file
     from firpath.io.formats import ExportFormat, choose_format
-    from firpath.services.registry import export_cpl
 
     chosen = cast(ExportFormat, choose_format(fmt, out_file, EXPORT_FORMATS, "csv"))
+    if sign is not None:
+        if out_file is None:
+            raise FieldInvalid(
+                "--sign", str(sign), "needs --out FILE: the signature is written to FILE.sig"
+            )
+        _export_signed(ctx, chosen, out_file, sign)
+        return
+    from firpath.services.registry import export_cpl
+
     content = export_cpl(settings(ctx).engine(), chosen)
     if out_file is None:
         if chosen == "xlsx" and sys.stdout.isatty():
@@ -181,3 +199,23 @@ def export(
         return
     write_file(out_file, content)
     out.print(f"wrote {escape(str(out_file))} ({len(content):,} bytes)")
+
+
+def _export_signed(ctx: typer.Context, fmt: ExportFormat, out_file: Path, key_file: Path) -> None:
+    from firpath.io.signed_files import write_signed_export
+    from firpath.io.signing_keys import load_signing_key
+    from firpath.services.signed_export import export_signed
+
+    key = load_signing_key(key_file)  # a bad key: refused before anything is written
+    signed = export_signed(settings(ctx).engine(), fmt, out_file.name, key)
+    content = signed.exported.content
+    sig = write_signed_export(out_file, content, signed.signature.to_bytes())
+    manifest = signed.signature.manifest
+    out.print(
+        f"wrote {escape(str(out_file))} ({len(content):,} bytes, {manifest.entry_count:,} "
+        f"entries at registry revision {manifest.registry_revision})"
+    )
+    out.print(
+        f"wrote {escape(str(sig))} (signed by key {manifest.key_id}; check with "
+        f"`firpath verify-export {escape(str(out_file))} --public-key {escape(str(key_file))}.pub`)"
+    )

@@ -44,6 +44,16 @@ def serve(
             help="Largest fleet file accepted; uploads are kept in TMPDIR while planned.",
         ),
     ] = 2048,
+    signing_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--signing-key",
+            metavar="KEY",
+            envvar="FIRPATH_SIGNING_KEY",
+            help="Sign every /api/v1/export with this private key (from `firpath keys create`) "
+            "and publish its public key at /api/v1/signing-key.",
+        ),
+    ] = None,
     proxy_headers: Annotated[
         bool,
         typer.Option(
@@ -66,6 +76,7 @@ def serve(
     import uvicorn
 
     trusted = _trusted_proxies(forwarded_allow_ips)
+    key_id = _check_signing_key(signing_key)  # a bad key: refused before anything starts
     config = settings(ctx)
     if demo:
         config.db = _demo_database(config.db)
@@ -73,10 +84,19 @@ def serve(
     logins = _load_demo(engine) if demo else []
     os.environ["FIRPATH_DATABASE_URL"] = config.url
     os.environ["FIRPATH_UPLOAD_LIMIT_MB"] = str(upload_limit)
+    if signing_key is None:
+        os.environ.pop("FIRPATH_SIGNING_KEY", None)
+    else:  # the workers read the key themselves: its path, never the key, is passed on
+        os.environ["FIRPATH_SIGNING_KEY"] = str(signing_key.absolute())
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     out.print(f"firpath serving {escape(config.url)} at http://{shown}:{port}/ (Ctrl-C stops)")
     out.print(f"  web pages: http://{shown}:{port}/login  (sign in with an account below)")
     out.print(f"  API: http://{shown}:{port}/api/v1  OpenAPI: http://{shown}:{port}/docs")
+    if key_id is not None:
+        out.print(
+            f"  exports signed by key {key_id}: public key at http://{shown}:{port}/api/v1/"
+            "signing-key"
+        )
     for email, role, password in logins:
         out.print(f"  demo {role:<12} {email}  password: {password}")
     engine.dispose()
@@ -92,6 +112,15 @@ def serve(
         access_log=True,
         server_header=False,
     )
+
+
+def _check_signing_key(path: Path | None) -> str | None:
+    """The id of the signing key in `path` (None: no key), or why it cannot be used."""
+    if path is None:
+        return None
+    from firpath.io.signing_keys import load_signing_key
+
+    return load_signing_key(path).public.key_id
 
 
 def _trusted_proxies(given: str | None) -> str | None:

@@ -166,6 +166,10 @@ class NotFound(FirpathError):
     """The thing asked for does not exist."""
 
 
+class SigningKeyNotConfigured(NotFound):
+    """The server signs nothing: it was started without a signing key."""
+
+
 class UnwritableFile(FirpathError):
     """An output file that cannot be written."""
 

@@ -16,7 +16,7 @@ from firpath.domain.manufacturer import Manufacturer
 from firpath.domain.values import DeviceType, EntryStatus, cpl_entry_id, entry_id_order
 from firpath.io.cpl_file import ExportFormat, render_cpl
 from firpath.services.unit_of_work import read_transaction
-from firpath.store import entries, manufacturers
+from firpath.store import accounts, entries, manufacturers
 from firpath.store.entries import EntryFilter
 from firpath.store.entry_order import SORT_KEYS, EntryOrder
 
@@ -111,16 +111,34 @@ def entry_order(sort: str | None, direction: str | None = None) -> EntryOrder | 
     return EntryOrder(key, way == "desc") if key else None
 
 
-def export_cpl(engine: Engine, fmt: ExportFormat, flt: EntryFilter | None = None) -> bytes:
+@dataclass(frozen=True, slots=True)
+class ExportedFile:
+    """An export's bytes and the registry state they were read at."""
+
+    content: bytes
+    entry_count: int
+    registry_revision: int
+
+
+def export_registry(
+    engine: Engine, fmt: ExportFormat, flt: EntryFilter | None = None
+) -> ExportedFile:
     """The FIR (or only the entries matching `flt`) as a file's bytes, entries ordered by
-    CPL Entry ID."""
+    CPL Entry ID, with their count and the registry revision read in the same snapshot."""
     with read_transaction(engine) as conn:
+        revision, _ = accounts.read_state(conn)
         if flt is None:
             stored = list(entries.load_all(conn).values())
         else:
             stored = entries.find_entries(conn, flt)
     ordered = sorted(stored, key=lambda e: entry_id_order(e.cpl_entry_id))
-    return render_cpl(ordered, fmt)
+    return ExportedFile(render_cpl(ordered, fmt), len(ordered), revision)
+
+
+def export_cpl(engine: Engine, fmt: ExportFormat, flt: EntryFilter | None = None) -> bytes:
+    """The FIR (or only the entries matching `flt`) as a file's bytes, entries ordered by
+    CPL Entry ID."""
+    return export_registry(engine, fmt, flt).content
 
 
 def list_entries(engine: Engine, flt: EntryFilter, limit: int | None = None) -> list[CplEntry]:
