@@ -13,7 +13,7 @@ import typer
 from firpath.cli.context import cli_actor, settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
-from firpath.domain.errors import FieldInvalid
+from firpath.domain.errors import UnwritableFile
 
 if TYPE_CHECKING:  # loaded by the commands that use them, not at start-up
     from firpath.domain.reimport import FieldChange
@@ -183,8 +183,8 @@ def export(
     chosen = cast(ExportFormat, choose_format(fmt, out_file, EXPORT_FORMATS, "csv"))
     if sign is not None:
         if out_file is None:
-            raise FieldInvalid(
-                "--sign", str(sign), "needs --out FILE: the signature is written to FILE.sig"
+            raise UnwritableFile(
+                f"--sign {sign} needs --out FILE: the signature is written to FILE.sig"
             )
         _export_signed(ctx, chosen, out_file, sign)
         return

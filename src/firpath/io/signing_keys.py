@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from firpath.domain.errors import FieldInvalid, UnreadableFile, UnwritableFile
+from firpath.domain.errors import UnreadableFile, UnwritableFile
 from firpath.domain.export_manifest import key_id
 
 MAX_KEY_BYTES: Final = 64 * 1024  # a PEM key is a few hundred bytes
@@ -87,8 +87,8 @@ def create_key_pair(private: Path) -> KeyFiles:
     public = public_key_path(private)
     for path in (private, public):
         if path.exists() or path.is_symlink():
-            raise FieldInvalid(
-                "--out", str(path), "exists: a key is never overwritten; choose another name"
+            raise UnwritableFile(
+                f"{path} exists: a key is never overwritten; choose another --out name"
             )
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(
@@ -110,8 +110,8 @@ def _create(path: Path, content: bytes, mode: int) -> None:
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
     except FileExistsError:
-        raise FieldInvalid(
-            "--out", str(path), "exists: a key is never overwritten; choose another name"
+        raise UnwritableFile(
+            f"{path} exists: a key is never overwritten; choose another --out name"
         ) from None
     except OSError as err:
         raise UnwritableFile(f"{path}: cannot be written ({err.strerror})") from None
