@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from firpath import __version__
-from firpath.api import entries, fleet_plans, paths, session, submissions
+from firpath.api import entries, fleet_plans, images, paths, session, submissions
 from firpath.api.errors import install_error_handlers
 from firpath.api.shapes import Health
 from firpath.api.worker_header import WorkerHeader
@@ -47,7 +47,14 @@ def create_app(engine: Engine, *, upload_limit_mb: int = DEFAULT_LIMIT_MB) -> Fa
         return JSONResponse({"status": "ok"})
 
     # routes are matched in order: the most asked-for first
-    routers = (paths.router, entries.router, session.router, submissions.router, fleet_plans.router)
+    routers = (
+        paths.router,
+        entries.router,
+        session.router,
+        submissions.router,
+        fleet_plans.router,
+        images.router,
+    )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     add_pages(app)
