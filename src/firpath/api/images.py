@@ -99,7 +99,9 @@ def firmware_value(value: str, field: str = FROM_FIELD) -> str | None:
     return value
 
 
-def check_upload(caller: Caller, upload: Upload, given: str | None, source: str | None) -> ImageCheck:
+def check_upload(
+    caller: Caller, upload: Upload, given: str | None, source: str | None
+) -> ImageCheck:
     """The finished upload checked against the caller's catalogue (CPU work: in a thread)."""
     from firpath.services.image_check import check_image_in
 

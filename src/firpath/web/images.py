@@ -21,6 +21,7 @@ from firpath.api.images import FROM_FIELD, MAX_FIRMWARE, WHAT, image_source, run
 from firpath.api.uploads import FILE_FIELD, receive_form
 from firpath.documents import error_document
 from firpath.domain.account import NotAllowed, Permission
+from firpath.domain.entry import CplEntry
 from firpath.domain.errors import FieldInvalid, FirpathError
 from firpath.error_codes import classify
 from firpath.io.uploads import Upload, limit_mb_text
@@ -61,14 +62,10 @@ def _error(err: FirpathError | HTTPException) -> tuple[int, dict[str, Any]]:
     }
 
 
-def _entry_links(document: dict[str, Any], caller: Caller) -> dict[str, Any]:
-    """Entries the page links to, as the catalogue has them (the next image's names)."""
-    catalogue = caller.warm.catalogue(caller.state)
+def _meter(document: dict[str, Any], caller: Caller) -> CplEntry | None:
+    """The entry the meter runs (given `from`), as the catalogue has it, for its names."""
     step = document.get("next_step")
-    ids = [step["next_image"]["cpl_entry_id"]] if step and step.get("next_image") else []
-    if step:
-        ids.append(step["from"])
-    return {i: catalogue.entry(i) for i in ids if catalogue.entry(i) is not None}
+    return caller.warm.catalogue(caller.state).entry(step["from"]) if step else None
 
 
 def _page(
@@ -91,7 +88,7 @@ def _page(
         error=error,
         check=document,
         file_name=file_name,
-        entries=_entry_links(document, caller) if document is not None else {},
+        meter=_meter(document, caller) if document is not None else None,
         verdicts=VERDICTS,
         framings=FRAMINGS,
         columns=COLUMNS,
