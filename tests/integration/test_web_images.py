@@ -105,6 +105,16 @@ def test_the_form_is_in_the_nav_and_fills_in_from(
     assert 'href="/images/verify"' not in client.get("/entries").text
 
 
+def test_an_entry_page_links_to_the_check_for_a_meter_on_it(
+    client: TestClient, registry: DemoRegistry
+) -> None:
+    link = f'href="/images/verify?from={SOURCE}"'
+    signed_in(client, registry)
+    assert link in client.get(f"/entries/{SOURCE}").text
+    signed_in(client, registry, "reader")  # may not plan: no link
+    assert link not in client.get(f"/entries/{SOURCE}").text
+
+
 @pytest.mark.parametrize("framing", ["gbcs", "sub_element"])
 def test_a_match_says_so_first_and_shows_the_entry_and_header(
     client: TestClient, registry: DemoRegistry, framing: str
