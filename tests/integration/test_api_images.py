@@ -19,6 +19,7 @@ from firpath.api.app import create_app
 from firpath.api.image_shapes import ImageCheckAnswer
 from firpath.cli.main import app as cli
 from firpath.io.uploads import FOLDER_PREFIX
+from firpath.samples.ota_files import demo_manufacturer_image, upgrade_image
 from tests.api_harness import DemoRegistry, in_process
 from tests.conftest import BACKENDS, demo_database
 from tests.integration.image_files import (
@@ -104,6 +105,45 @@ def test_an_entrys_image_matches_in_either_framing(
     assert document["match"]["entry"]["manufacturer_name"] == wanted.manufacturer_name
     assert document["safe_to_send"] is True and document["next_step"] is None
     assert document["warnings"] == []
+
+
+def test_an_image_zigpy_serialises_matches(api: TestClient, registry: DemoRegistry) -> None:
+    """Interoperability: the OTA file made by an independent serialiser (zigpy's), with the
+    Upgrade Image in sub-element 0x0000 beside an ECDSA signature sub-element."""
+    from zigpy.ota import image as zigpy_ota
+
+    wanted = entry(registry, SOURCE)
+    manufacturer_image = demo_manufacturer_image(wanted)
+    assert manufacturer_image is not None
+    elements = [
+        zigpy_ota.SubElement(
+            tag_id=zigpy_ota.ElementTagId.UPGRADE_IMAGE, data=upgrade_image(manufacturer_image)
+        ),
+        zigpy_ota.SubElement(
+            tag_id=zigpy_ota.ElementTagId.ECDSA_SIGNATURE_CRYPTO_SUITE_1, data=bytes(50)
+        ),
+    ]
+    header_length = 60  # the 56 fixed octets and the two hardware versions
+    header = zigpy_ota.OTAImageHeader(
+        upgrade_file_id=0x0BEEF11E,
+        header_version=0x0100,
+        header_length=header_length,
+        field_control=zigpy_ota.FieldControl.HARDWARE_VERSIONS_PRESENT,
+        manufacturer_id=int(wanted.manufacturer_id, 16),
+        image_type=0x0001,
+        file_version=wanted.firmware_number,
+        stack_version=0x0002,
+        header_string=zigpy_ota.HeaderString("made by zigpy"),
+        image_size=header_length + sum(len(e.serialize()) for e in elements),
+        minimum_hardware_version=1,
+        maximum_hardware_version=3,
+    )
+    made = zigpy_ota.OTAImage(header=header, subelements=elements).serialize()
+    document = checked(verify(api, registry, made, name="zigpy.ota"))
+    assert document["match"]["status"] == "match" and document["match"]["cpl_entry_id"] == SOURCE
+    assert document["header"]["header_string"] == "made by zigpy"
+    assert [e["tag"] for e in document["image"]["sub_elements"]] == ["0000", "0001"]
+    assert document["header"]["maximum_hardware_version"] == "0003"
 
 
 def test_a_mismatch_names_each_cpl_column_with_both_values(
