@@ -20,6 +20,7 @@ from firpath.api.app import create_app
 from firpath.api.auth import CSRF_HEADER, SESSION_COOKIE
 from tests.api_harness import DemoRegistry, in_process
 from tests.conftest import BACKENDS, demo_database
+from tests.integration.image_files import entry, image_of
 from tests.integration.submission_data import own_model, proposal
 from tests.integration.test_web_authorization import WEB_PAGES
 
@@ -122,6 +123,16 @@ def _fleet_plan(probe: Probe) -> Request:
     return Request("/api/v1/fleet-plans", content=fleet, headers={"Content-Type": "text/csv"})
 
 
+def _image(probe: Probe) -> Request:
+    image = image_of(entry(probe.demo, probe.entry_id()))
+    body = (
+        b'--matrix\r\nContent-Disposition: form-data; name="file"; filename="image.ota"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n" + image + b"\r\n--matrix--\r\n"
+    )
+    kind = {"Content-Type": "multipart/form-data; boundary=matrix"}
+    return Request("/api/v1/images/verify", content=body, headers=kind)
+
+
 def _submission(probe: Probe) -> Request:
     return Request(f"/api/v1/submissions/{probe.manufacturers_submission()}")
 
@@ -186,6 +197,7 @@ TABLE: Final = (
     Row("DELETE", "/api/v1/session", _fixed("/api/v1/session"), (204, 204, 204, 204, 204)),
     Row("GET", "/api/v1/graph", _graph,                       (200, 200, 200, 200, 200)),
     Row("POST", "/api/v1/fleet-plans", _fleet_plan,           (200, 403, 200, 403, 403)),
+    Row("POST", "/api/v1/images/verify", _image,              (200, 403, 200, 403, 403)),
     # an empty proposal: past sign-in and role, every missing field is 422
     Row("POST", "/api/v1/submissions", _fixed("/api/v1/submissions", json={}),
                                                               (422, 403, 422, 422, 403)),

@@ -103,6 +103,11 @@ _COMPLETENESS = (
         "/completeness/chase-list/1000?format=xlsx",
     ),
 )
+# --- OTA image check (web/images.py) ---
+_IMAGES = (
+    Page("GET", "/images/verify", P.PLAN, "/images/verify?from=10039"),
+    Page("POST", "/images/verify", P.PLAN, ok=422),  # not multipart (no image): said so
+)
 # --- impact (web/impact.py) ---
 _IMPACT = (Page("GET", "/impact", P.IMPACT, "/impact?chipset_vendor=silicon*"),)
 
@@ -111,6 +116,7 @@ TABLE: Final = (
     *_ENTRIES,
     *_PATHS,
     *_FLEET,
+    *_IMAGES,
     *_SUBMISSIONS,
     *_REVIEW,
     *_COMPLETENESS,

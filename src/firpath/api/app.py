@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from firpath import __version__
-from firpath.api import entries, fleet_plans, paths, session, signing, submissions
+from firpath.api import entries, fleet_plans, images, paths, session, signing, submissions
 from firpath.api.errors import install_error_handlers
 from firpath.api.shapes import Health
 from firpath.api.worker_header import WorkerHeader
@@ -66,6 +66,7 @@ def create_app(
         submissions.router,
         fleet_plans.router,
         signing.router,
+        images.router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

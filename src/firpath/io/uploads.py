@@ -118,14 +118,24 @@ class Upload:
             f"set by `firpath serve --upload-limit-mb`){advice}; nothing was done"
         )
 
-    def finish(self, given: str | None, default_stem: str, text_suffixes: tuple[str, ...]) -> Path:
+    def finish(
+        self,
+        given: str | None,
+        default_stem: str,
+        text_suffixes: tuple[str, ...],
+        *,
+        sniff: bool = True,
+    ) -> Path:
         """The complete file, named after `given` (the sender's name for it) with the
-        extension its content calls for."""
+        extension its content calls for; with `sniff` False (a binary file that is neither
+        Parquet nor XLSX, say an OTA image) the sender's extension when it is one of
+        `text_suffixes`, else the first of them."""
         if self._file is None:
             raise RuntimeError("the upload is finished or discarded")
         self._file.close()
         self._file = None
-        name = safe_stem(given, default_stem) + suffix_of(self._head, given, text_suffixes)
+        head = self._head if sniff else b""
+        name = safe_stem(given, default_stem) + suffix_of(head, given, text_suffixes)
         self._path = self._part.rename(self.folder / name)
         return self._path
 

@@ -21,6 +21,7 @@ NAV: Final = (
     NavItem("/paths", "Find a path", Permission.PLAN),
     NavItem("/entries", "Entries", Permission.READ),
     NavItem("/fleet-plans/new", "Fleet plan", Permission.PLAN),
+    NavItem("/images/verify", "Check an image", Permission.PLAN),
     NavItem("/submissions", "Submissions", Permission.SUBMIT),
     NavItem("/review", "Review", Permission.REVIEW),
     NavItem("/completeness", "Completeness", Permission.READ),
