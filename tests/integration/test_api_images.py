@@ -183,6 +183,7 @@ def test_a_removed_entrys_image_is_warned_of(api: TestClient, registry: DemoRegi
     assert document["match"]["status"] == "match"
     assert document["match"]["entry"]["status"] == "removed"
     assert any("removed from the CPL" in w for w in document["warnings"])
+    assert document["match"]["status"] == "match" and document["safe_to_send"] is False
 
 
 def test_from_says_whether_the_image_is_the_meters_next_step(

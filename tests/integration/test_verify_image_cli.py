@@ -115,9 +115,9 @@ def test_an_image_on_no_entry_is_no_match_and_names_the_versions_entry(
     assert [e["cpl_entry_id"] for e in document["match"]["same_version"]] == ["104"]
 
 
-def test_an_image_of_a_removed_entry_warns(db: str, tmp_path: Path) -> None:
+def test_an_image_of_a_removed_entry_matches_but_is_not_to_send(db: str, tmp_path: Path) -> None:
     code, out, _ = verify(db, str(image_file(tmp_path, "103", "01000200")))
-    assert code == 0
+    assert code == 3 and "match: match — CPL entry 103" in out
     assert "warning: 103 (v01000200, 01000200) has been removed from the CPL" in out
 
 

@@ -98,8 +98,8 @@ def verify_image(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Check an OTA image against the CPL (exit 0 match, 3 mismatch/no match/not the next
-    step, 1 unreadable)."""
+    """Check an OTA image against the CPL (exit 0 a match to an active entry, and the next step
+    with --from; 3 mismatch, no match, removed or not the next step; 1 unreadable)."""
     from firpath.image_document import image_check_document
     from firpath.io.sheets import open_binary
     from firpath.services.image_check import check_image

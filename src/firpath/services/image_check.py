@@ -57,9 +57,14 @@ class ImageCheck:
 
     @property
     def safe_to_send(self) -> bool:
-        """A match, and the next step for the meter when a meter's firmware was given."""
-        return self.match.status is MatchStatus.MATCH and (
-            self.next_step is None or self.next_step.is_next_step
+        """A match to an active entry (a removed one is never installed), and the next step
+        for the meter when a meter's firmware was given."""
+        entry = self.match.entry
+        return (
+            self.match.status is MatchStatus.MATCH
+            and entry is not None
+            and entry.is_active
+            and (self.next_step is None or self.next_step.is_next_step)
         )
 
 
