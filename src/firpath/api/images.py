@@ -52,7 +52,8 @@ as GBCS builds it, and from a ZigBee OTA sub-element with tag 0x0000), and the m
   manufacturer and version, whose images are other files).
 
 All three are 200: the verdict is `match.status`, and `safe_to_send` says whether to send
-it (a match, and the meter's next step when `from` is given). A removed entry is warned of.
+it (a match to an active entry, and the meter's next step when `from` is given). A removed
+entry's image is a match with a warning, never safe to send.
 
 **Sending the image**: the `{FILE_FIELD}` field of a `multipart/form-data` form
 (`curl -F file=@image.ota`), streamed to disk, at most the server's upload limit (`firpath
