@@ -21,6 +21,7 @@ ROWS = [
     row("102", "01000100", "101"),
     row("103", "01000200", "102", status="removed"),
     row("104", "01000300", "102"),
+    row("105", "01000100", "101"),  # a twin build of 102's version that leads nowhere
 ]
 
 
@@ -65,7 +66,7 @@ def test_a_matching_image_exits_0_and_names_its_entry(
 ) -> None:
     code, out, _ = verify(db, str(image_file(tmp_path, "104", "01000300", framing=framing)))
     assert code == 0
-    assert "match: match — CPL entry 104" in out
+    assert "verdict: match — CPL entry 104" in out
     assert image_hash("10401000300").upper() in out
     assert "This image is CPL entry 104 (v01000300, 01000300), Northbridge Metering" in out
 
@@ -117,7 +118,7 @@ def test_an_image_on_no_entry_is_no_match_and_names_the_versions_entry(
 
 def test_an_image_of_a_removed_entry_matches_but_is_not_to_send(db: str, tmp_path: Path) -> None:
     code, out, _ = verify(db, str(image_file(tmp_path, "103", "01000200")))
-    assert code == 3 and "match: match — CPL entry 103" in out
+    assert code == 3 and "verdict: match — CPL entry 103" in out
     assert "warning: 103 (v01000200, 01000200) has been removed from the CPL" in out
 
 
@@ -170,3 +171,38 @@ def test_a_truncated_download_says_so(db: str, tmp_path: Path) -> None:
 def test_a_missing_file_is_named(db: str, tmp_path: Path) -> None:
     code, _, err = verify(db, str(tmp_path / "nowhere.ota"))
     assert code == 1 and "nowhere.ota: no such file" in err
+
+
+def test_a_twin_build_that_leads_nowhere_is_warned_of_and_never_the_next_step(
+    db: str, tmp_path: Path
+) -> None:
+    path = image_file(tmp_path, "105", "01000100")
+    code, out, _ = verify(db, str(path), "--json")
+    document = json.loads(out)
+    assert code == 0 and document["match"]["cpl_entry_id"] == "105"
+    warnings = " ".join(document["warnings"])
+    assert "another build of version v01000100 (01000100)" in warnings and "102 (hash" in warnings
+    assert "a meter on 105 could go no further over the air" in warnings
+    code, out, _ = verify(db, str(path), "--from", "101", "--json")
+    step = json.loads(out)["next_step"]
+    assert code == 3 and step["is_next_step"] is False
+    assert step["next_image"]["cpl_entry_id"] == "102"
+
+
+def test_a_meter_newer_than_the_image_is_told_it_is_past_it(db: str, tmp_path: Path) -> None:
+    code, out, _ = verify(db, str(image_file(tmp_path, "102", "01000100")), "--from", "104")
+    assert code == 3
+    assert "already at or past this image's version" in out and "site visit" not in out.lower()
+
+
+def test_a_header_leaving_out_the_meters_hardware_is_not_safe_to_send(
+    db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "hw.ota"
+    spec = OtaFileSpec(0x1234, 0x01000300, hardware_versions=(0x0005, 0x0006))
+    path.write_bytes(ota_file(spec, image_of("104", "01000300")))
+    code, out, _ = verify(db, str(path), "--from", "102", "--json")
+    document = json.loads(out)
+    assert code == 3 and document["safe_to_send"] is False
+    assert "leaves out this meter's hardware version" in document["next_step"]["reason"]
+    assert any("hardware versions 0005 to 0006" in w for w in document["warnings"])

@@ -125,10 +125,38 @@ def test_no_matching_entry_gives_the_meters_next_image_towards_latest() -> None:
     assert "step 1 of 2 towards the latest version 00000004" in step.reason
 
 
-def test_an_older_image_than_the_meter_runs_cannot_be_sent() -> None:
+def test_an_older_image_than_the_meter_runs_says_the_meter_is_past_it_not_site_visit() -> None:
     step = next_step(BY_ID["4"], BY_ID["2"], GRAPH)
     assert not step.is_next_step and step.next_entry is None
-    assert "cannot be sent to this meter" in step.reason
+    assert "already at or past this image's version" in step.reason
+    assert "site visit" not in step.reason.lower()
+
+
+# a twin build 5 of 2's version that leads nowhere: 1 -> 5 is allowed, but 5 is a dead end
+DEAD_END = [*ENTRIES[:4], entry("5", "1", version="00000002", image_hash=sha("twin"))]
+DEAD_END_GRAPH = ModelGraph(DeviceModel(*MODEL), DEAD_END)
+
+
+def test_a_direct_upgrade_to_a_dead_end_twin_is_not_the_next_step() -> None:
+    step = next_step(DEAD_END[0], DEAD_END[4], DEAD_END_GRAPH)
+    assert not step.is_next_step
+    assert "could go no further" in step.reason
+    assert step.next_entry is not None and step.next_entry.cpl_entry_id == "2"
+
+
+def test_a_dead_end_is_still_the_next_step_when_no_route_goes_further() -> None:
+    graph = ModelGraph(DeviceModel(*MODEL), [entry("1", "N/A"), entry("2", "1"), entry("3", "N/A")])
+    step = next_step(graph.entries["1"], graph.entries["2"], graph)
+    assert step.is_next_step  # 3 (latest) cannot be reached from anywhere: 2 is as good as any
+
+
+def test_an_image_for_several_hardware_versions_prefers_the_one_its_header_allows() -> None:
+    hw3 = entry("7", "N/A", model=OTHER_MODEL, version="00000004", image_hash=sha("4"))
+    facts = facts_of(BY_ID["4"])
+    plain = match_image(facts, [BY_ID["4"], hw3])
+    assert plain.entry == BY_ID["4"]
+    ranged = match_image(facts, [BY_ID["4"], hw3], hardware=(0x0003, 0x0003))
+    assert ranged.entry == hw3 and ranged.also_matching == (BY_ID["4"],)
 
 
 def test_a_header_hardware_range_leaving_out_the_entrys_hardware_is_warned_about() -> None:

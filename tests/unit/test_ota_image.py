@@ -218,3 +218,20 @@ def test_a_large_image_is_read_in_chunks(framing: str) -> None:
 def test_upgrade_image_is_manufacturer_image_then_one_octet_0x40_and_the_signature() -> None:
     made = upgrade_image(b"abc", b"s" * 64)
     assert made[:3] == b"abc" and made[4] == 0x40 and made[5:] == b"s" * 64 and len(made) == 69
+
+
+def test_a_sub_element_that_overruns_the_file_is_read_as_gbcs_with_a_note() -> None:
+    payload = upgrade_image(IMAGE)
+    body = struct.pack("<HI", 0x0000, 1_000_000) + payload
+    data = GOOD[: BASE_HEADER.size] + body
+    found = read_ota_image(io.BytesIO(_with_total(data, len(data))))
+    assert found.framing is Framing.GBCS
+    assert any(
+        "begin like an Upgrade Image sub-element (tag 0x0000) but it says 1,000,000 octets" in w
+        for w in found.warnings()
+    )
+
+
+def test_header_string_octets_that_are_not_utf8_keep_their_values() -> None:
+    spec = OtaFileSpec(0x1234, 1, header_string=b"caf\xe9")
+    assert read_ota_image(io.BytesIO(ota_file(spec, IMAGE))).header.header_text == "caf\\xe9"

@@ -25,7 +25,7 @@ def _header_table(header: dict[str, Any], document: dict[str, Any]) -> Table:
         ("image type", header["image_type"], header["image_type_name"]),
         ("file version", header["file_version"], None),
         ("ZigBee stack version", header["stack_version"], header["stack_version_name"]),
-        ("header string", repr(header["header_string"]), None),
+        ("header string", f"“{header['header_string']}”", None),
         ("total image size", f"{header['total_image_size']:,} octets", None),
         (
             "header version / length",
@@ -65,7 +65,7 @@ def render_image_check(check: ImageCheck, document: dict[str, Any]) -> None:
     out.print(f"manufacturer image hash: {document['manufacturer_image_hash']}")
     status = match["status"]
     entry = f" — CPL entry {match['cpl_entry_id']}" if match["cpl_entry_id"] else ""
-    out.print(f"match: [bold {_COLOURS[status]}]{status}[/]{escape(entry)}")
+    out.print(f"verdict: [bold {_COLOURS[status]}]{status}[/]{escape(entry)}")
     if match["problems"]:
         table = Table("CPL column", "image", "CPL")
         for p in match["problems"]:
@@ -79,8 +79,8 @@ def render_image_check(check: ImageCheck, document: dict[str, Any]) -> None:
         verdict = "[green]next step[/]" if step["is_next_step"] else "[red]not the next step[/]"
         out.print(f"for a meter on {escape(step['from'])}: {verdict}")
         out.print(escape(step["reason"]))
-    if not check.safe_to_send and check.contact:
-        out.print(escape(f"Contact at the manufacturer: {check.contact}"))
+    if not check.safe_to_send:
+        out.print(escape(f"Contact at the manufacturer: {check.contact or 'none on file'}"))
 
 
 @handles_errors()

@@ -57,24 +57,34 @@ def _problems(image: ImageFacts, entry: CplEntry) -> tuple[FieldProblem, ...]:
     return tuple(FieldProblem(f, mine, theirs) for f, mine, theirs in pairs if mine != theirs)
 
 
+def hardware_fits(entry: CplEntry, minimum: int | None, maximum: int | None) -> bool:
+    """Whether the entry's hardware version is inside the header's range (no range: yes)."""
+    if minimum is None or maximum is None:
+        return True
+    return minimum <= int(entry.hardware_version, 16) <= maximum
+
+
 def match_image(
     image: ImageFacts,
     with_hash: Iterable[CplEntry],
     same_version: Iterable[CplEntry] = (),
     prefer_model: DeviceModel | None = None,
+    hardware: tuple[int | None, int | None] = (None, None),
 ) -> ImageMatch:
     """The image against the entries carrying its hash (`with_hash`) and, for a hash on no
     entry, the entries of its manufacturer and firmware version (`same_version`).
 
     Several entries may carry one image (one build for several hardware versions): the one of
-    `prefer_model` (the meter's device model) comes first, then active before removed, then
-    by CPL Entry ID; the rest are listed as also matching.
+    `prefer_model` (the meter's device model) comes first, then one whose hardware version is
+    in the header's `hardware` range (minimum, maximum), then active before removed, then by
+    CPL Entry ID; the rest are listed as also matching.
     """
 
-    def rank(entry: CplEntry) -> tuple[int, int, int, tuple[int, int, str]]:
+    def rank(entry: CplEntry) -> tuple[int, int, int, int, tuple[int, int, str]]:
         return (
             len(_problems(image, entry)),
             0 if entry.device_model == prefer_model else 1,
+            0 if hardware_fits(entry, *hardware) else 1,
             0 if entry.is_active else 1,
             entry_id_order(entry.cpl_entry_id),
         )
@@ -142,10 +152,7 @@ def match_summary(found: ImageMatch, image: ImageFacts) -> str:
 def hardware_warning(entry: CplEntry, minimum: int | None, maximum: int | None) -> str | None:
     """A warning when the image's header limits it to hardware versions that leave out the
     entry's hardware version (both are 2-octet values: 4 hex digits)."""
-    if minimum is None or maximum is None:
-        return None
-    ours = int(entry.hardware_version, 16)
-    if minimum <= ours <= maximum:
+    if minimum is None or maximum is None or hardware_fits(entry, minimum, maximum):
         return None
     return (
         f"the image's header limits it to hardware versions {minimum:04X} to {maximum:04X}, "

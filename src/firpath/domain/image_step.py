@@ -44,11 +44,18 @@ def _towards_latest(
     return NextStep(source, False, path, first, why + advice)
 
 
-def next_step(source: CplEntry, image_entry: CplEntry | None, graph: ModelGraph) -> NextStep:
-    """Whether the image (its CPL entry, or None when it matched no entry) is the next image
-    to send to a meter on `source`; `graph` is the source's device model's upgrade graph."""
+def next_step(
+    source: CplEntry,
+    image_entry: CplEntry | None,
+    graph: ModelGraph,
+    not_usable: str = "This image is not a CPL entry's image.",
+) -> NextStep:
+    """Whether the image (its CPL entry, or None when it is not usable: `not_usable` says
+    why) is the next image to send to a meter on `source`; `graph` is the source's device
+    model's upgrade graph. An image after which the meter could go no further (no path to the
+    latest version) is not a next step when another route exists."""
     if image_entry is None:
-        return _towards_latest(source, graph, "This image is not a CPL entry's image.")
+        return _towards_latest(source, graph, not_usable)
     if image_entry.device_model != source.device_model:
         return _towards_latest(
             source,
@@ -69,8 +76,28 @@ def next_step(source: CplEntry, image_entry: CplEntry | None, graph: ModelGraph)
         return NextStep(
             source, False, path, None, f"The meter already runs {entry_label(image_entry)}."
         )
+    if path.status is not PathStatus.OK and source.firmware_number >= image_entry.firmware_number:
+        return _towards_latest(
+            source,
+            graph,
+            f"The meter runs {entry_label(source)}, already at or past this image's version "
+            f"{version_label(image_entry)}: firmware is never taken back over the air, so this "
+            "image is not for it.",
+        )
     if path.status is PathStatus.OK:
         first = path.steps[0]
+        onward = graph.plan_to_latest(image_entry.cpl_entry_id).status
+        if (
+            first.cpl_entry_id == image_entry.cpl_entry_id
+            and onward is PathStatus.NO_PATH
+            and graph.plan_to_latest(source.cpl_entry_id).status is PathStatus.OK
+        ):
+            dead_end = (
+                f"{entry_label(image_entry)} may be installed directly on {entry_label(source)}, "
+                "but a meter on it could go no further over the air (no path from it to the "
+                "latest version): do not send it."
+            )
+            return _towards_latest(source, graph, dead_end)
         if first.cpl_entry_id == image_entry.cpl_entry_id:
             return NextStep(
                 source,
@@ -78,7 +105,13 @@ def next_step(source: CplEntry, image_entry: CplEntry | None, graph: ModelGraph)
                 path,
                 first,
                 f"{entry_label(image_entry)} may be installed directly on "
-                f"{entry_label(source)}: this image is the next step.",
+                f"{entry_label(source)}: this image is the next step."
+                + (
+                    " Note: the CPL does not yet say which firmware may follow it (upgrade-from "
+                    "data not provided), so where the meter goes after it is not known."
+                    if onward is PathStatus.INCOMPLETE_DATA
+                    else ""
+                ),
             )
         return NextStep(
             source,
@@ -90,5 +123,5 @@ def next_step(source: CplEntry, image_entry: CplEntry | None, graph: ModelGraph)
             f"image is step {len(path.steps)} of {len(path.steps)}.",
         )
     return _towards_latest(
-        source, graph, f"This image cannot be sent to this meter: {explain(path, graph)}", path
+        source, graph, f"This image cannot be sent to this meter. {explain(path, graph)}", path
     )

@@ -99,7 +99,7 @@ class OtaHeader:
     def header_text(self) -> str:
         """The header string as text: up to its first NUL, control characters escaped."""
         raw = self.header_string.split(b"\x00", 1)[0]
-        return visible(raw.decode("utf-8", errors="replace"), one_line=True)
+        return visible(raw.decode("utf-8", errors="backslashreplace"), one_line=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +129,7 @@ class OtaImage:
     upgrade_image_size: int
     manufacturer_image_hash: str  # SHA-256 of the Manufacturer Image, 64 upper-case hex
     sub_elements: tuple[SubElement, ...] = ()
+    framing_note: str | None = None  # why a body that looks like sub-elements was read as GBCS
 
     @property
     def manufacturer_image_size(self) -> int:
@@ -143,6 +144,8 @@ class OtaImage:
                 f"OTA header version 0x{self.header.header_version:04X} is not 0x0100, the "
                 "version this reader knows; its fields were read as version 0x0100's"
             )
+        if self.framing_note is not None:
+            found.append(self.framing_note)
         if self.header.upgrade_file_destination is not None:
             found.append(
                 "the file is for one device only (upgrade file destination "
@@ -182,7 +185,11 @@ def read_ota_image(stream: BinaryIO, name: str = "the file") -> OtaImage:
                 "(the Upgrade Image), and read as a GBCS file instead: " + str(err)
             ) from None
         raise
+    note = None
+    if framing is Framing.GBCS:
+        note = _sub_element_lookalike(stream, body_start, body_end)
     return OtaImage(
+        framing_note=note,
         header=header,
         framing=framing,
         file_size=size,
@@ -331,3 +338,24 @@ def _manufacturer_image_hash(stream: BinaryIO, start: int, length: int, name: st
             "Image ‖ 1 octet ‖ 0x40 ‖ 64-octet signature)"
         )
     return digest.hexdigest().upper()
+
+
+def _sub_element_lookalike(stream: BinaryIO, start: int, end: int) -> str | None:
+    """A note when octets read as a GBCS Upgrade Image begin like an Upgrade Image
+    sub-element (tag 0x0000) that does not fit: a malformed sub-element file, most likely."""
+    if end - start < SUB_ELEMENT.size:
+        return None
+    stream.seek(start)
+    tag, length = SUB_ELEMENT.unpack(_read_exact(stream, SUB_ELEMENT.size))
+    if tag != UPGRADE_IMAGE_TAG or length <= SIGNATURE_TRAILER:
+        return None
+    left = end - start - SUB_ELEMENT.size
+    if length > left:
+        why = f"it says {length:,} octets and {left:,} follow"
+    else:
+        why = "the sub-elements do not add up to the file's end, or two have tag 0x0000"
+    return (
+        "the octets after the header begin like an Upgrade Image sub-element (tag 0x0000) "
+        f"but {why}; they were read as a GBCS Upgrade Image instead. If the file is meant to "
+        "carry its image in sub-elements it is malformed: ask for it again"
+    )

@@ -15,11 +15,13 @@ from firpath.domain.image_match import (
     ImageFacts,
     ImageMatch,
     MatchStatus,
+    hardware_fits,
     hardware_warning,
     match_image,
 )
 from firpath.domain.image_step import NextStep, next_step
-from firpath.domain.path_explanation import entry_label
+from firpath.domain.path_explanation import entry_label, version_label
+from firpath.domain.upgrade_graph import PathStatus
 from firpath.io.ota_image import OtaImage, read_ota_image
 from firpath.services.paths import EntryLookup, StoredEntries, resolve_entry
 from firpath.services.unit_of_work import read_transaction
@@ -91,6 +93,7 @@ def judge_image(lookup: ImageLookup, image: OtaImage, source_ref: FirmwareRef | 
     """A read image against the entries of `lookup`."""
     source = None if source_ref is None else resolve_entry(lookup, source_ref, "from")
     header = image.header
+    hardware = (header.minimum_hardware_version, header.maximum_hardware_version)
     facts = ImageFacts(
         header.manufacturer_id, header.firmware_version, image.manufacturer_image_hash
     )
@@ -99,24 +102,79 @@ def judge_image(lookup: ImageLookup, image: OtaImage, source_ref: FirmwareRef | 
         lookup.with_version(facts.manufacturer_id, facts.firmware_version) if not carriers else []
     )
     found = match_image(
-        facts, carriers, same_version, source.device_model if source is not None else None
+        facts,
+        carriers,
+        same_version,
+        source.device_model if source is not None else None,
+        hardware,
     )
     warnings = list(image.warnings())
-    if found.entry is not None:
-        hardware = hardware_warning(
-            found.entry, header.minimum_hardware_version, header.maximum_hardware_version
-        )
-        if hardware is not None:
-            warnings.append(hardware)
-    if found.entry is not None and not found.entry.is_active:
-        warnings.append(
-            f"{entry_label(found.entry)} has been removed from the CPL: its image must not be "
-            "installed on any meter."
-        )
+    entry = found.entry
+    if entry is not None:
+        warnings.extend(_entry_warnings(lookup, entry, hardware))
     step = None
     if source is not None:
-        usable = found.entry if found.status is MatchStatus.MATCH else None
-        step = next_step(source, usable, lookup.graph(source.device_model))
-    named = found.entry or (found.same_version[0] if found.same_version else None)
+        fits = entry is None or hardware_fits(source, *hardware)
+        usable = entry if found.status is MatchStatus.MATCH and fits else None
+        step = next_step(
+            source, usable, lookup.graph(source.device_model), _not_usable(found, fits)
+        )
+    # whom to ask: the meter's manufacturer, else the image's entry's, else the header's
+    named = source or entry or (found.same_version[0] if found.same_version else None)
     maker = lookup.manufacturer(named.manufacturer_id if named else header.manufacturer_id)
     return ImageCheck(image, found, tuple(warnings), step, maker.contact if maker else None)
+
+
+def _not_usable(found: ImageMatch, hardware_fits_meter: bool) -> str:
+    """Why a meter's next step is not this image, when the match itself says so."""
+    entry = found.entry
+    if found.status is MatchStatus.MISMATCH and entry is not None:
+        return (
+            f"This file holds {entry.cpl_entry_id}'s image, but its OTA header disagrees with "
+            "that entry: it is not to be sent as it is."
+        )
+    if found.status is MatchStatus.MATCH and not hardware_fits_meter:
+        return (
+            "The image's header leaves out this meter's hardware version: the meter may refuse it."
+        )
+    return "This image is not a CPL entry's image."
+
+
+def _entry_warnings(
+    lookup: ImageLookup, entry: CplEntry, hardware: tuple[int | None, int | None]
+) -> list[str]:
+    """What to know of the entry the image is: hardware range, removal, twin builds, and
+    whether a meter given it could go further."""
+    found: list[str] = []
+    outside = hardware_warning(entry, *hardware)
+    if outside is not None:
+        found.append(outside)
+    if not entry.is_active:
+        found.append(
+            f"{entry_label(entry)} has been removed from the CPL: its image must not be "
+            "installed on any meter."
+        )
+        return found
+    graph = lookup.graph(entry.device_model)
+    twins = [
+        e
+        for e in graph.entries.values()
+        if e.firmware_version == entry.firmware_version
+        and e.cpl_entry_id != entry.cpl_entry_id
+        and e.is_active
+    ]
+    if twins:
+        found.append(
+            f"the CPL has another build of version {version_label(entry)} for this device "
+            "model: "
+            + ", ".join(
+                f"{e.cpl_entry_id} (hash {e.manufacturer_image_hash[:12]}...)" for e in twins
+            )
+            + "; check which build the meter should get"
+        )
+    if graph.plan_to_latest(entry.cpl_entry_id).status is PathStatus.NO_PATH:
+        found.append(
+            f"a meter on {entry.cpl_entry_id} could go no further over the air: no path from it "
+            "to its device model's latest version"
+        )
+    return found
