@@ -117,4 +117,5 @@ def image_check_document(check: ImageCheck) -> dict[str, Any]:
         "next_step": None if check.next_step is None else next_step_document(check.next_step),
         "safe_to_send": check.safe_to_send,
         "contact": check.contact,
+        "contact_manufacturer_id": check.contact_for,
     }

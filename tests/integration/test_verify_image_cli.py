@@ -206,3 +206,24 @@ def test_a_header_leaving_out_the_meters_hardware_is_not_safe_to_send(
     assert code == 3 and document["safe_to_send"] is False
     assert "leaves out this meter's hardware version" in document["next_step"]["reason"]
     assert any("hardware versions 0005 to 0006" in w for w in document["warnings"])
+
+
+def test_a_header_leaving_out_the_entrys_hardware_is_not_safe_even_without_from(
+    db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "hw.ota"
+    spec = OtaFileSpec(0x1234, 0x01000300, hardware_versions=(0x0005, 0x0006))
+    path.write_bytes(ota_file(spec, image_of("104", "01000300")))
+    code, out, _ = verify(db, str(path), "--json")
+    document = json.loads(out)
+    assert code == 3 and document["match"]["status"] == "match"
+    assert document["safe_to_send"] is False
+
+
+def test_whom_to_ask_is_the_entrys_manufacturer_not_the_wrong_header_code(
+    db: str, tmp_path: Path
+) -> None:
+    path = image_file(tmp_path, "104", "01000300", maker=0x7A7B)
+    document = json.loads(verify(db, str(path), "--json")[1])
+    assert document["match"]["status"] == "mismatch"
+    assert document["contact_manufacturer_id"] == "1234"

@@ -76,8 +76,9 @@ def test_a_hash_on_no_entry_is_no_match_listing_the_entries_of_that_version() ->
     found = match_image(facts, [], same)
     assert found.status is MatchStatus.NO_MATCH and found.entry is None
     assert found.same_version == (BY_ID["4"],)
-    assert "The CPL lists manufacturer 1A2B's firmware 00000004 as 4 (hash" in match_summary(
-        found, facts
+    assert (
+        "The CPL lists manufacturer 1A2B's firmware 00000004 for model 1A2B/0001/0002: 4 (hash"
+        in match_summary(found, facts)
     )
 
 

@@ -139,7 +139,7 @@ GOOD = ota_file(SPEC, IMAGE)
         ),
         (
             _with_total(GOOD[: BASE_HEADER.size] + b"x" * 66, BASE_HEADER.size + 66),
-            "the Upgrade Image is 66 octets, too short for a Manufacturer Image",
+            "the Upgrade Image is 66 octets; it must be at least 67",
         ),
         (
             _with_total(GOOD[: BASE_HEADER.size], BASE_HEADER.size),

@@ -105,4 +105,8 @@ class ImageCheckAnswer(Shape):
     warnings: list[str]
     next_step: ImageNextStep | None
     safe_to_send: bool
-    contact: str | None
+    contact: str | None = Field(description="whom to ask at `contact_manufacturer_id`")
+    contact_manufacturer_id: str = Field(
+        description="the manufacturer asked: the meter's (given `from`), else the image's "
+        "entry's, else the header's manufacturer code"
+    )

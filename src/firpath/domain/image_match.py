@@ -91,9 +91,9 @@ def match_image(
 
     carriers = sorted(with_hash, key=rank)
     if not carriers:
-        others = sorted(
+        others = sorted(  # the meter's device model first
             (e for e in same_version if e.manufacturer_image_hash != image.manufacturer_image_hash),
-            key=lambda e: entry_id_order(e.cpl_entry_id),
+            key=lambda e: (e.device_model != prefer_model, entry_id_order(e.cpl_entry_id)),
         )
         return ImageMatch(MatchStatus.NO_MATCH, None, same_version=tuple(others))
     best = carriers[0]
@@ -134,14 +134,16 @@ def match_summary(found: ImageMatch, image: ImageFacts) -> str:
             "checks; ask the manufacturer for a correctly labelled image."
         )
     if found.same_version:
-        listed = ", ".join(
-            f"{e.cpl_entry_id} (hash {e.manufacturer_image_hash[:12]}...)"
+        listed = "; ".join(
+            f"{e.model_name or 'model'} {e.device_model}: {e.cpl_entry_id} "
+            f"(hash {e.manufacturer_image_hash[:12]}...)"
             for e in found.same_version
         )
         return (
             f"No CPL entry has this image's hash. The CPL lists manufacturer "
-            f"{image.manufacturer_id}'s firmware {image.firmware_version} as {listed}: another "
-            "image than this file. Do not send it; get the image the CPL lists."
+            f"{image.manufacturer_id}'s firmware {image.firmware_version} for {listed}; each "
+            "is another image than this file. Do not send it; get the image the CPL lists for "
+            "the meter's device model."
         )
     return (
         f"No CPL entry has this image's hash (manufacturer {image.manufacturer_id}, firmware "

@@ -315,8 +315,9 @@ def _manufacturer_image_hash(stream: BinaryIO, start: int, length: int, name: st
     """SHA-256 of the Upgrade Image at `start` less its GBCS signature trailer."""
     if length <= SIGNATURE_TRAILER:
         raise UnreadableImage(
-            f"{name}: the Upgrade Image is {length:,} octets, too short for a Manufacturer "
-            f"Image followed by the GBCS signature ({SIGNATURE_TRAILER} octets)"
+            f"{name}: the Upgrade Image is {length:,} octets; it must be at least "
+            f"{SIGNATURE_TRAILER + 1} (a Manufacturer Image of at least 1 octet, then the GBCS "
+            f"signature trailer of {SIGNATURE_TRAILER} octets)"
         )
     stream.seek(start)
     digest = hashlib.sha256()

@@ -55,7 +55,9 @@ class ImageCheck:
     match: ImageMatch
     warnings: tuple[str, ...]
     next_step: NextStep | None
-    contact: str | None  # whom to ask at the matched (or closest) entry's manufacturer
+    contact: str | None  # whom to ask at `contact_for`
+    contact_for: str  # the manufacturer id asked: the meter's, else the entry's, else the header's
+    hardware_excluded: bool = False  # the header's hardware range leaves out the entry's
 
     @property
     def safe_to_send(self) -> bool:
@@ -66,6 +68,7 @@ class ImageCheck:
             self.match.status is MatchStatus.MATCH
             and entry is not None
             and entry.is_active
+            and not self.hardware_excluded
             and (self.next_step is None or self.next_step.is_next_step)
         )
 
@@ -121,8 +124,12 @@ def judge_image(lookup: ImageLookup, image: OtaImage, source_ref: FirmwareRef | 
         )
     # whom to ask: the meter's manufacturer, else the image's entry's, else the header's
     named = source or entry or (found.same_version[0] if found.same_version else None)
-    maker = lookup.manufacturer(named.manufacturer_id if named else header.manufacturer_id)
-    return ImageCheck(image, found, tuple(warnings), step, maker.contact if maker else None)
+    asked = named.manufacturer_id if named else header.manufacturer_id
+    maker = lookup.manufacturer(asked)
+    excluded = entry is not None and not hardware_fits(entry, *hardware)
+    return ImageCheck(
+        image, found, tuple(warnings), step, maker.contact if maker else None, asked, excluded
+    )
 
 
 def _not_usable(found: ImageMatch, hardware_fits_meter: bool) -> str:

@@ -53,9 +53,15 @@ def _error(err: FirpathError | HTTPException) -> tuple[int, dict[str, Any]]:
         return err.status_code, {"message": str(err.detail), "details": [], "too_large": False}
     _, status, code = classify(err)
     document = error_document(err)["error"]
+    if isinstance(err, FieldInvalid) and err.field == FILE_FIELD and not err.value:
+        document = {"message": "Choose an OTA image file to check.", "details": []}
     return status, {
         "message": document["message"],
-        "details": [d for d in document.get("details") or [] if d.get("field") != FROM_FIELD],
+        "details": [  # only those that say something (candidates of an ambiguity do not)
+            d
+            for d in document.get("details") or []
+            if d.get("message") and d.get("field") != FROM_FIELD
+        ],
         "too_large": status == 413,
         "unreadable": code == "unreadable_file",
         "field": err.field if isinstance(err, FieldInvalid) else None,
