@@ -351,7 +351,7 @@ def test_a_missing_file_or_signature_is_refused_with_exit_1(
 ) -> None:
     code, _, err = verify(tmp_path / "nothing.csv", Path(f"{key}.pub"))
     assert code == 1
-    assert f"signature {tmp_path / 'nothing.csv'}.sig: no such file" in one_line(err)
+    assert one_line(err) == f"error: {tmp_path / 'nothing.csv'}: no such file"
     code, _, err = verify(signed, Path(f"{key}.pub"), "--signature", str(tmp_path / "no.sig"))
     assert code == 1 and "no such file (give --signature" in one_line(err)
     Path(f"{signed}.sig").rename(tmp_path / "kept.sig")
@@ -360,7 +360,7 @@ def test_a_missing_file_or_signature_is_refused_with_exit_1(
     assert code == 1 and one_line(err) == f"error: {signed}: no such file"
 
 
-@pytest.mark.parametrize("content", [b"not json", b'{"manifest": {}}', b"\x00" * 100])
+@pytest.mark.parametrize("content", [b"not json", b"\x00" * 100, b'{"manifest": {'])
 def test_a_file_that_is_not_a_signature_is_refused_with_exit_1(
     signed: Path, key: Path, tmp_path: Path, content: bytes
 ) -> None:
@@ -368,7 +368,19 @@ def test_a_file_that_is_not_a_signature_is_refused_with_exit_1(
     sig.write_bytes(content)
     code, _, err = verify(signed, Path(f"{key}.pub"), "--signature", str(sig))
     assert code == 1
-    assert one_line(err).startswith(f"error: {sig} is not a firpath signature file (")
+    assert one_line(err).startswith(f"error: {sig} is not a firpath signature file (not JSON")
+
+
+def test_an_altered_signature_document_does_not_verify_exit_3(
+    signed: Path, key: Path, tmp_path: Path
+) -> None:
+    document = json.loads(Path(f"{signed}.sig").read_text())
+    document["algorithm"] = "RSA"
+    sig = tmp_path / "altered.sig"
+    sig.write_text(json.dumps(document))
+    code, _, err = verify(signed, Path(f"{key}.pub"), "--signature", str(sig))
+    assert code == 3
+    assert one_line(err).startswith(f"error: {sig} does not verify: algorithm 'RSA'")
 
 
 def test_json_errors_go_to_stderr_as_the_error_document(signed: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from firpath.domain.errors import UnreadableFile
+from firpath.domain.errors import FirpathError, NotVerified, UnreadableFile
 from firpath.domain.export_manifest import (
     ExportManifest,
     SignatureDocument,
@@ -110,8 +110,15 @@ def _document(**change: Any) -> dict[str, Any]:
 def test_a_file_that_is_not_a_signature_document_is_refused_saying_why(
     content: bytes, why: str
 ) -> None:
-    with pytest.raises(UnreadableFile) as refused:
+    # not JSON at all: a wrong or cut-off file (get it again); JSON but altered: not verified
+    expected = UnreadableFile if why == "not JSON" else NotVerified
+    with pytest.raises(FirpathError) as refused:
         parse_signature_document(content, "x.sig")
+    assert type(refused.value) is expected
     message = str(refused.value)
-    assert message.startswith("x.sig is not a firpath signature file (")
+    assert message.startswith(
+        "x.sig is not a firpath signature file ("
+        if why == "not JSON"
+        else "x.sig does not verify: "
+    )
     assert why in message

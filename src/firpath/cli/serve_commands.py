@@ -90,7 +90,8 @@ def serve(
         os.environ["FIRPATH_SIGNING_KEY"] = str(signing_key.absolute())
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     out.print(f"firpath serving {escape(config.url)} at http://{shown}:{port}/ (Ctrl-C stops)")
-    out.print(f"  web pages: http://{shown}:{port}/login  (sign in with an account below)")
+    how = "an account below" if logins else "an account (`firpath users add`)"
+    out.print(f"  web pages: http://{shown}:{port}/login  (sign in with {how})")
     out.print(f"  API: http://{shown}:{port}/api/v1  OpenAPI: http://{shown}:{port}/docs")
     if key_id is not None:
         out.print(

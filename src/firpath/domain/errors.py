@@ -162,6 +162,10 @@ class UnreadableFile(FirpathError):
     """A file that is not in a format firpath reads (binary, wrong encoding, damaged)."""
 
 
+class NotVerified(FirpathError):
+    """A signature that cannot vouch for anything: its content was altered or is not one."""
+
+
 class NotFound(FirpathError):
     """The thing asked for does not exist."""
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
-from firpath.domain.errors import UnreadableFile
+from firpath.domain.errors import NotVerified, UnreadableFile
 
 ALGORITHM: Final = "Ed25519"
 FORMATS: Final = ("csv", "xlsx", "json")
@@ -68,19 +68,26 @@ class SignatureDocument:
 
 
 def parse_signature_document(content: bytes, name: str) -> SignatureDocument:
-    """The signature document in `content` (the file `name`), or UnreadableFile saying what
-    is not as a firpath signature file has it."""
+    """The signature document in `content` (the file `name`): UnreadableFile when it is not
+    JSON at all (a wrong or cut-off file: get it again), NotVerified when it is JSON but not as
+    a firpath signature file has it (altered: it vouches for nothing)."""
+    advice = (
+        "give the .sig file written with the export (`firpath export --sign`, or the "
+        "X-Firpath-Signature header)"
+    )
 
-    def refuse(why: str) -> UnreadableFile:
-        return UnreadableFile(
-            f"{name} is not a firpath signature file ({why}): give the .sig file written "
-            "with the export (`firpath export --sign`, or the X-Firpath-Signature header)"
+    def refuse(why: str) -> NotVerified:
+        return NotVerified(
+            f"{name} does not verify: {why} (an altered firpath signature file, or not one at "
+            f"all); {advice}"
         )
 
     try:
         document = json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise refuse("not JSON") from None
+        raise UnreadableFile(
+            f"{name} is not a firpath signature file (not JSON: a wrong or cut-off file); " + advice
+        ) from None
     if not isinstance(document, dict) or set(document) != {"manifest", "signature", "algorithm"}:
         raise refuse("it needs exactly manifest, signature and algorithm")
     if document["algorithm"] != ALGORITHM:
@@ -99,7 +106,7 @@ _TEXT_FIELDS: Final = ("file", "sha256", "format", "exported_at", "key_id")
 _COUNT_FIELDS: Final = ("entry_count", "registry_revision")
 
 
-def _manifest(given: Any, refuse: Callable[[str], UnreadableFile]) -> ExportManifest:
+def _manifest(given: Any, refuse: Callable[[str], NotVerified]) -> ExportManifest:
     names = set(_TEXT_FIELDS) | set(_COUNT_FIELDS)
     if not isinstance(given, dict) or set(given) != names:
         raise refuse("its manifest needs exactly " + ", ".join(sorted(names)))

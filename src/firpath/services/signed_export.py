@@ -88,6 +88,7 @@ def export_signed(
 def verify_export(file: Path, public_key: Path, signature: Path) -> Verification:
     """Check `file` against its signature document and the public key (a file, key or
     signature that cannot be read: UnreadableFile)."""
+    actual = file_sha256(file)  # first: a missing FILE is named as such
     key = load_verify_key(public_key)
     document = parse_signature_document(read_signature_file(signature), str(signature))
     manifest = document.manifest
@@ -104,7 +105,6 @@ def verify_export(file: Path, public_key: Path, signature: Path) -> Verification
             f"changed after signing or the signature was not made by this key; get {file.name} "
             "and its signature again from whoever published them"
         )
-    actual = file_sha256(file)
     if actual != manifest.sha256:
         other = (
             f", or {signature.name} is the signature of another file ({manifest.file})"
