@@ -152,6 +152,7 @@ FLEET_COUNTS: Final = (
     "distinct_firmware",
     "by_status",
     "other_model_devices",
+    "past_target_devices",
     "explained",
     "blank_rows",
     "empty_device_ids",

@@ -410,6 +410,31 @@ def test_an_explicit_target_counts_other_device_models_apart(cpl: Engine, tmp_pa
     ]
 
 
+def test_devices_newer_than_an_explicit_target_are_not_sent_to_a_site_visit(
+    cpl: Engine, tmp_path: Path
+) -> None:
+    devices = {"old": "101", "new": "104", "newer": "106", "twin": "105"}
+    out = tmp_path / "plan.csv"
+    summary = plan_fleet(cpl, fleet_file(tmp_path, devices), out, target="102", explain=True)
+    rows = by_device(out)
+    # the plan file keeps DESIGN's statuses
+    assert [rows[d]["status"] for d in devices] == ["upgrade", "no_path", "no_path", "no_path"]
+    assert "newer than 102" in rows["new"]["reason"]
+    assert summary.by_status["no_path"] == 3
+    assert summary.past_target_devices == 2  # 104 and 106 run 1.3.0, past the target's 1.1.0
+    assert ("past_target", 2) in summary.status_rows() and ("no_path", 1) in summary.status_rows()
+    assert sum(n for _, n in summary.status_rows()) == summary.devices
+    assert [(m.device_model, m.no_path) for m in summary.stranded_models] == [(X, 1)]
+    steps = {s.status: (s.devices, s.action) for s in summary.next_steps}
+    assert steps["no_path"][0] == 1  # only the twin 105 (1.1.0 in another build) is stranded
+    assert steps["past_target"] == (
+        2,
+        "nothing to send to these 2 devices: they already run firmware newer than target 102 "
+        "(01000100), and firmware is never taken back over the air; plan them to latest to "
+        "see whether they need anything",
+    )
+
+
 def test_a_removed_target_is_a_warning_and_planning_goes_on(cpl: Engine, tmp_path: Path) -> None:
     out = tmp_path / "plan.csv"
     summary = plan_fleet(

@@ -221,6 +221,19 @@ def test_a_target_plans_towards_that_entry(client: TestClient, registry: DemoReg
     assert got.content == api.content
 
 
+def test_devices_past_an_explicit_target_are_shown_apart_from_the_stranded(
+    client: TestClient, registry: DemoRegistry
+) -> None:
+    token = signed_in(client, registry)
+    fleet = "device_id,cpl_entry_id\r\nn-1,10104\r\nn-2,10161\r\n"  # newer than 10047
+    page = post_fleet(client, token, fleet.encode(), target="10047")
+    assert page.status_code == 200, page.text
+    text = html_text.unescape(re.sub(r"<[^>]+>", " ", page.text))
+    assert "Past the target" in text
+    assert "nothing to send to these 2 devices" in text
+    assert "site visit needed" not in text
+
+
 def test_an_excel_shaped_utf16_fleet_plans_like_the_plain_csv(
     client: TestClient, registry: DemoRegistry
 ) -> None:

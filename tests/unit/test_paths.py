@@ -765,7 +765,8 @@ def test_a_meter_already_newer_than_the_target_is_told_so() -> None:
     graph = ModelGraph(lines[0].device_model, lines)
     for source, target, withdrawn in (("104", "103", False), ("805", "104", True)):
         text = explain(graph.plan_path(source, target), graph)
-        assert f"Note: the meter runs {source} (" in text
-        assert "never taken back to an older version" in text
+        assert text.startswith(f"The meter runs {source} (")
+        assert "never taken back to an older version" in text and "nothing to send" in text
+        assert "site visit" not in text
         assert ("withdrawn from the CPL" in text) is withdrawn
-    assert "Note:" not in explain(graph.plan_path("101", "805"), graph)  # removed target
+    assert "newer than" not in explain(graph.plan_path("101", "805"), graph)  # removed target

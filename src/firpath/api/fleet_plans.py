@@ -51,8 +51,8 @@ with the rows and columns at fault, as `firpath plan` reports them.
 - anything else (`*/*`, `text/csv`, ...): the plan file (`format=csv` or `parquet`), as a
   download named after the fleet (`FLEET-plan.csv`), with the summary's counts as compact
   JSON in the `{SUMMARY_HEADER}` header: `devices`, `mode`, `target`, `distinct_firmware`,
-  `by_status`, `other_model_devices`, `explained`, `blank_rows`, `empty_device_ids`,
-  `duplicate_device_ids`.
+  `by_status`, `other_model_devices`, `past_target_devices`, `explained`, `blank_rows`,
+  `empty_device_ids`, `duplicate_device_ids`.
 
 Files are removed from the server once answered.
 """

@@ -198,3 +198,7 @@ class FleetSummary(Shape):
     duplicate_device_ids: int
     duplicate_examples: list[str]
     file_notes: list[str]
+    past_target_devices: int = Field(
+        description="`no_path` devices that run newer firmware than an explicit target "
+        "(nothing to send; not stranded)"
+    )

@@ -48,6 +48,7 @@ class DevicePlan:
     device_model: str | None = None
     missing_data: tuple[str, ...] = ()  # incomplete_data: entries whose upgrade-from to ask for
     other_model: bool = False  # no_path because the target is of another device model
+    past_target: bool = False  # no_path because the device runs newer firmware than the target
 
 
 UNKNOWN_PLAN: Final = DevicePlan(DeviceStatus.UNKNOWN_FIRMWARE)
@@ -160,4 +161,8 @@ class FleetPlanner:
             str(entry.device_model),
             result.missing_data,
             other_model=target is not None and target.device_model != entry.device_model,
+            past_target=status is DeviceStatus.NO_PATH
+            and target is not None
+            and target.device_model == entry.device_model
+            and entry.firmware_number > target.firmware_number,
         )

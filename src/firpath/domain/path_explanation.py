@@ -124,17 +124,18 @@ def _labels(ids: Iterable[str], graph: ModelGraph) -> str:
 
 
 def _no_path_reason(result: PathResult, graph: ModelGraph) -> str:
-    """The structural reason, and when the meter already runs a newer version, that too."""
+    """The structural reason; when the meter already runs a newer version, that instead (no
+    route back is missing: firmware only goes forward, so there is nothing to send)."""
     s, t = result.source, result.target
-    reason = _structural_reason(result, graph)
     if t is not None and t.is_active and s.firmware_number > t.firmware_number:
         withdrawn = ", a build withdrawn from the CPL," if not s.is_active else ""
-        reason += (
-            f" Note: the meter runs {entry_label(s)}{withdrawn} newer than {entry_label(t)}: "
-            "firmware is never taken back to an older version over the air; ask the "
-            f"manufacturer ({s.manufacturer_name or s.manufacturer_id}) whether it needs anything."
+        return (
+            f"The meter runs {entry_label(s)}{withdrawn}, newer than {entry_label(t)}: "
+            "firmware is never taken back to an older version over the air, so there is "
+            "nothing to send; ask the manufacturer "
+            f"({s.manufacturer_name or s.manufacturer_id}) whether it needs anything."
         )
-    return reason
+    return _structural_reason(result, graph)
 
 
 def _structural_reason(result: PathResult, graph: ModelGraph) -> str:

@@ -15,6 +15,7 @@ from firpath.domain.values import entry_id_order
 from firpath.services.fleet_device_ids import DeviceIdCounts
 
 OTHER_MODEL: Final = "other_device_model"  # a summary status, `no_path` in the plan file
+PAST_TARGET: Final = "past_target"  # a summary status, `no_path` in the plan file
 WORST_MODELS: Final = 10
 NAMED_IN_A_LINE: Final = 5  # device models named in a "what to do" line
 IDS_IN_A_LINE: Final = 10  # CPL Entry IDs named in a "what to do" line (all in `entry_ids`)
@@ -88,7 +89,8 @@ class FleetSummary:
     """What a fleet plan found.
 
     `by_status` counts the plan file's statuses; `other_model_devices` of its `no_path`
-    devices are of another device model than an explicit target's (not stranded).
+    devices are of another device model than an explicit target's, `past_target_devices` run
+    newer firmware than an explicit target (neither is stranded).
     """
 
     devices: int
@@ -106,15 +108,19 @@ class FleetSummary:
     duplicate_device_ids: int = 0
     duplicate_examples: list[str] = field(default_factory=list)
     file_notes: list[str] = field(default_factory=list)  # a sentence per kind of odd row
+    past_target_devices: int = 0
 
     def status_rows(self) -> list[tuple[str, int]]:
-        """Devices per status, devices of other device models apart from `no_path`."""
+        """Devices per status; devices of other device models and devices past the target
+        apart from `no_path`."""
+        apart = self.other_model_devices + self.past_target_devices
         rows = [
-            (s, n - self.other_model_devices if s == DeviceStatus.NO_PATH else n)
-            for s, n in self.by_status.items()
+            (s, n - apart if s == DeviceStatus.NO_PATH else n) for s, n in self.by_status.items()
         ]
         if self.other_model_devices:
             rows.append((OTHER_MODEL, self.other_model_devices))
+        if self.past_target_devices:
+            rows.append((PAST_TARGET, self.past_target_devices))
         return rows
 
 
@@ -170,13 +176,16 @@ def summarise(
     rows = rows or FleetRows()
     models = _Models(planner, manufacturers)
     by_status = {s.value: 0 for s in DeviceStatus}
-    other = 0
+    other = past = 0
     tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # no_path, incomplete, all
     asking: dict[str, tuple[int, set[str]]] = {}  # manufacturer id -> devices, entries to ask for
     for plan, count in zip(plans, devices, strict=True):
         by_status[plan.status.value] += count
         if plan.other_model:
             other += count
+            continue
+        if plan.past_target:
+            past += count
             continue
         if plan.device_model is None:
             continue
@@ -197,7 +206,7 @@ def summarise(
         ),
         key=lambda t: (-(t.no_path + t.incomplete_data), t.device_model),
     )
-    steps = _next_steps(by_status, other, stranded, asking, models, planner)
+    steps = _next_steps(by_status, other, past, stranded, asking, models, planner)
     return FleetSummary(
         devices=sum(devices),
         mode=mode,
@@ -214,12 +223,14 @@ def summarise(
         duplicate_device_ids=rows.device_ids.duplicates,
         duplicate_examples=rows.device_ids.duplicate_examples,
         file_notes=rows.notes(),
+        past_target_devices=past,
     )
 
 
 def _next_steps(
     by_status: Mapping[str, int],
     other: int,
+    past: int,
     stranded: Sequence[ModelTally],
     asking: Mapping[str, tuple[int, set[str]]],
     models: _Models,
@@ -228,7 +239,7 @@ def _next_steps(
     """One line per non-empty status saying what to do (one per manufacturer to ask)."""
     steps: list[NextStep] = []
     for status in DeviceStatus:
-        n = by_status[status.value] - (other if status is DeviceStatus.NO_PATH else 0)
+        n = by_status[status.value] - (other + past if status is DeviceStatus.NO_PATH else 0)
         if n == 0:
             continue
         if status is DeviceStatus.UP_TO_DATE:
@@ -273,6 +284,18 @@ def _next_steps(
             steps.append(
                 NextStep(status.value, n, f"check {_plural(n, 'row')}: firmware not on the CPL")
             )
+    if past and planner.target is not None:
+        target = planner.target
+        steps.append(
+            NextStep(
+                PAST_TARGET,
+                past,
+                f"nothing to send to these {_plural(past, 'device')}: they already run firmware "
+                f"newer than target {target.cpl_entry_id} ({target.firmware_version}), and "
+                "firmware is never taken back over the air; plan them to latest to see whether "
+                "they need anything",
+            )
+        )
     if other and planner.target is not None:
         target = planner.target
         steps.append(

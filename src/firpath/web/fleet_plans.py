@@ -35,7 +35,7 @@ from firpath.domain.manufacturer import Manufacturer
 from firpath.error_codes import classify
 from firpath.io.fleet_file import FLEET_TEXT_SUFFIXES
 from firpath.io.uploads import Upload, limit_mb_text
-from firpath.services.fleet_summary import OTHER_MODEL, FleetSummary, ModelTally
+from firpath.services.fleet_summary import OTHER_MODEL, PAST_TARGET, FleetSummary, ModelTally
 from firpath.web.auth import FORM_CSRF_FIELD, check_form_token, page
 from firpath.web.templating import SECURITY_HEADERS, render
 
@@ -64,6 +64,7 @@ STATUS_TEXT: Final = {
     "unknown_firmware": ("Firmware not on the CPL", "the row names no CPL entry"),
     "ambiguous": ("Ambiguous firmware", "two builds share the version: give the image hash"),
     OTHER_MODEL: ("Other device model", "not of the target's device model"),
+    PAST_TARGET: ("Past the target", "already on newer firmware than the target: nothing to send"),
 }
 
 
