@@ -130,7 +130,11 @@ class FirmwareIndex:
                 values.hardware_version(hardware_version),
             )
             version = values.firmware_version(firmware_version)
-            wanted = values.image_hash(image_hash) if image_hash and image_hash.strip() else None
+            wanted = (
+                values.image_hash_or_prefix(image_hash)
+                if image_hash and image_hash.strip()
+                else None
+            )
         except FieldInvalid:
             return Match(Resolution.UNKNOWN_FIRMWARE)
         return _pick(model, self.by_version.get((model, version), []), wanted)
@@ -151,17 +155,21 @@ class FirmwareIndex:
                 values.model_id(model_id),
                 values.hardware_version(hardware_version),
             )
-            wanted = values.image_hash(image_hash) if image_hash and image_hash.strip() else None
+            wanted = (
+                values.image_hash_or_prefix(image_hash)
+                if image_hash and image_hash.strip()
+                else None
+            )
         except FieldInvalid:
             return Match(Resolution.UNKNOWN_FIRMWARE)
         return _pick(model, self.by_name.get((model, name_key(name)), []), wanted)
 
 
 def _pick(model: DeviceModel, builds: list[CplEntry], wanted: str | None) -> Match:
-    """The one build of `builds` (the one with hash `wanted` when given): found, ambiguous
-    between several, or unknown when none is left."""
+    """The one build of `builds` (the one whose hash is or starts with `wanted` when given):
+    found, ambiguous between several, or unknown when none is left."""
     if wanted is not None:
-        builds = [b for b in builds if b.manufacturer_image_hash == wanted]
+        builds = [b for b in builds if b.manufacturer_image_hash.startswith(wanted)]
     if not builds:
         return Match(Resolution.UNKNOWN_FIRMWARE)
     if len(builds) > 1:

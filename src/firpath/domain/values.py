@@ -47,6 +47,22 @@ def image_hash(value: str) -> str:
     return normalise_hex("manufacturer_image_hash", value, 64)
 
 
+MIN_HASH_PREFIX = 4  # hex digits of a hash prefix that still says something
+
+
+def image_hash_or_prefix(value: str) -> str:
+    """A manufacturer image hash, or the start of one as pages and messages show it (at
+    least 4 hex digits), upper case."""
+    text = value.strip().upper()
+    if not MIN_HASH_PREFIX <= len(text) <= 64 or _HEX.fullmatch(text) is None:
+        raise FieldInvalid(
+            "manufacturer_image_hash",
+            value,
+            f"must be 64 hexadecimal digits, or the first {MIN_HASH_PREFIX} or more of them",
+        )
+    return text
+
+
 def cpl_entry_id(value: str, field: str = "cpl_entry_id") -> str:
     """A CPL Entry ID: ASCII letters, digits and . _ / -, up to 64, matched case-insensitively."""
     raw = value.strip()
