@@ -430,3 +430,16 @@ def test_a_signed_export_during_corrections_signs_the_revision_its_entries_were_
         else:
             assert note == marks[revision], (revision, note)
     assert len(signed) >= 2
+
+
+def test_a_signing_key_others_may_read_is_warned_of_and_still_signs(
+    demo: DemoRegistry, key: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "fir.csv"
+    code, _, err = firpath("--db", demo.url, "export", "--out", str(out), "--sign", str(key))
+    assert code == 0 and "warning" not in err  # as `keys create` made it: 0600
+    key.chmod(0o644)
+    code, _, err = firpath("--db", demo.url, "export", "--out", str(out), "--sign", str(key))
+    assert code == 0
+    assert f"signing key {key} may be read by others (permissions 644)" in one_line(err)
+    assert f"chmod 600 {key}" in one_line(err)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Final, cast
 import typer
 
 from firpath.cli.context import cli_actor, settings
-from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
+from firpath.cli.output import JsonFlag, err, escape, handles_errors, out, print_json
 from firpath.cli.progress import stage_progress
 from firpath.domain.errors import UnwritableFile
 
@@ -203,10 +203,13 @@ def export(
 
 def _export_signed(ctx: typer.Context, fmt: ExportFormat, out_file: Path, key_file: Path) -> None:
     from firpath.io.signed_files import write_signed_export
-    from firpath.io.signing_keys import load_signing_key
+    from firpath.io.signing_keys import exposed_key_warning, load_signing_key
     from firpath.services.signed_export import export_signed
 
     key = load_signing_key(key_file)  # a bad key: refused before anything is written
+    exposed = exposed_key_warning(key_file)
+    if exposed is not None:
+        err.print(f"[bold yellow]warning:[/] {escape(exposed)}")
     signed = export_signed(settings(ctx).engine(), fmt, out_file.name, key)
     content = signed.exported.content
     sig = write_signed_export(out_file, content, signed.signature.to_bytes())

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from firpath.cli.context import cli_actor, settings
-from firpath.cli.output import escape, handles_errors, out
+from firpath.cli.output import err, escape, handles_errors, out
 from firpath.domain.errors import FieldInvalid
 
 if TYPE_CHECKING:  # loaded by the command, not at start-up
@@ -119,9 +119,13 @@ def _check_signing_key(path: Path | None) -> str | None:
     """The id of the signing key in `path` (None: no key), or why it cannot be used."""
     if path is None:
         return None
-    from firpath.io.signing_keys import load_signing_key
+    from firpath.io.signing_keys import exposed_key_warning, load_signing_key
 
-    return load_signing_key(path).public.key_id
+    key_id = load_signing_key(path).public.key_id
+    exposed = exposed_key_warning(path)
+    if exposed is not None:
+        err.print(f"[bold yellow]warning:[/] {escape(exposed)}")
+    return key_id
 
 
 def _trusted_proxies(given: str | None) -> str | None:

@@ -167,6 +167,21 @@ def load_signing_key(path: Path) -> SigningKey:
     return SigningKey(key)
 
 
+def exposed_key_warning(path: Path) -> str | None:
+    """A warning when the private key file `path` may be read by others than its owner (its
+    group or everyone): anyone who reads it can sign exports as the publisher."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & 0o077 == 0:
+        return None
+    return (
+        f"signing key {path} may be read by others (permissions {mode & 0o777:03o}): anyone "
+        f"who reads it can sign exports as you; make it private: chmod 600 {path}"
+    )
+
+
 def load_verify_key(path: Path) -> VerifyKey:
     """The Ed25519 public key in the PEM file `path`, or UnreadableFile naming the file and
     what is wrong with it."""
