@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 ## run: create .venv, install, start the server on a fresh SQLite file with the demo CPL and accounts
 run: $(STAMP)
-	rm -f $(DEMO_FILE) $(DEMO_FILE)-wal $(DEMO_FILE)-shm
+	rm -rf $(DEMO_FILE) $(DEMO_FILE)-wal $(DEMO_FILE)-shm firpath-demo-images
 	$(BIN)/firpath --db $(DEMO_DB) serve --demo
 
 ## test-deps: what the tests need from the system (a PostgreSQL server)
@@ -41,4 +41,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/api_load.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache firpath-demo.db*
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache firpath-demo.db* firpath-demo-images

@@ -129,6 +129,9 @@ def test_serve_demo_prints_the_url_and_logins_that_work(tmp_path) -> None:  # ty
             )
             assert signed.status_code == 200, signed.text
             assert signed.json()["role"] == role
+        images = tmp_path / "firpath-demo-images"
+        assert f"sample OTA images to check at /images/verify: {images}" in text
+        assert sorted(p.suffix for p in images.iterdir()) == [".ota"] * 5
     finally:
         process.send_signal(2)
         process.wait(30)

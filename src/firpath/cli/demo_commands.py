@@ -57,11 +57,18 @@ def demo(
 
 
 def _write_images(folder: Path, entries: int, seed: int) -> None:
+    for name, about in write_demo_images(folder, entries, seed):
+        out.print(f"wrote {escape(str(folder / name))}: {escape(about)}")
+
+
+def write_demo_images(folder: Path, entries: int, seed: int) -> list[tuple[str, str]]:
+    """Sample OTA files of the demo CPL written to `folder`: (file name, what a check says)."""
     from firpath.io.files import write_file
     from firpath.samples.ota_files import demo_images
 
     folder.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[str, str]] = []
     for sample in demo_images(demo_catalogue(entries, seed).entries, seed):
-        target = folder / sample.name
-        write_file(target, sample.content)
-        out.print(f"wrote {escape(str(target))}: {escape(sample.about)}")
+        write_file(folder / sample.name, sample.content)
+        written.append((sample.name, sample.about))
+    return written

@@ -100,6 +100,8 @@ def serve(
         )
     for email, role, password in logins:
         out.print(f"  demo {role:<12} {email}  password: {password}")
+    if demo:
+        _write_sample_images(config.url)
     engine.dispose()
     uvicorn.run(
         APP_FACTORY,
@@ -164,6 +166,18 @@ def _demo_database(given: str | None) -> str:
         return f"sqlite:///{path}"
     folder = Path(tempfile.mkdtemp(prefix="firpath-demo-"))
     return f"sqlite:///{folder / 'firpath-demo.db'}"
+
+
+def _write_sample_images(url: str) -> None:
+    """Sample OTA images of the demo CPL beside the demo database, to try /images/verify."""
+    from firpath.cli.demo_commands import write_demo_images
+    from firpath.samples.catalogue import DEMO_ENTRIES, DEMO_SEED
+
+    folder = Path(url.removeprefix("sqlite:///")).parent / "firpath-demo-images"
+    written = write_demo_images(folder, DEMO_ENTRIES, DEMO_SEED)
+    out.print(f"  sample OTA images to check at /images/verify: {escape(str(folder))}")
+    for name, about in written:
+        out.print(f"    {escape(name)}: {escape(about)}")
 
 
 def _load_demo(engine: Engine) -> list[tuple[str, str, str]]:

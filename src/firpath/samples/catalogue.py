@@ -22,6 +22,7 @@ from firpath.domain.upgrade_from import UpgradeFrom
 from firpath.domain.values import DeviceType, EntryStatus
 
 DEMO_ENTRIES: Final = 1600  # the demo CPL's size
+DEMO_SEED: Final = 231  # the demo CPL's seed (load_demo's default)
 
 # The day SECMP0231 took effect in this demo: entries added before it are "existing".
 NEW_FIELDS_FROM: Final = dt.date(2025, 6, 26)
