@@ -769,6 +769,24 @@ def test_only_removed_successors_off_the_route_are_named_with_the_other_line() -
     assert "as upgrade-from (only the removed 3, never installed)" in text
 
 
+def test_a_removed_entry_that_is_the_only_way_into_the_targets_line_is_named_as_the_cut() -> None:
+    # 2 does not say what it comes from, but cannot reach 5 anyway (3 is removed): no_path
+    lines = ("1 <- N/A", "2 <- ?", "(3) <- 2", "4 <- 3", "5 <- 4")
+    result, text = explained(lines, "1", "5")
+    assert result.status is NO_PATH
+    assert text == (
+        "Only 4 leads on to 5, and the only firmware that may be upgraded to 4 is the removed "
+        "3 (00000003), never installed: only meters already on 4 can reach 5 over the air, "
+        "and 1 is not one of them. A site visit is needed."
+    )
+
+
+def test_a_target_whose_only_upgrade_from_is_removed_says_no_meter_reaches_it() -> None:
+    _, text = explained(("1 <- N/A", "(2) <- N/A", "3 <- 2"), "1", "3")
+    assert text.startswith("The only firmware that may be upgraded to 3 is the removed 2 (")
+    assert text.endswith("no meter can reach 3 over the air. A site visit is needed.")
+
+
 def test_a_target_that_is_a_new_base_says_nothing_may_be_upgraded_to_it() -> None:
     _, text = explained(("1 <- N/A", "2 <- 1", "3 <- N/A"), "2", "3")
     assert text.startswith("Nothing may be upgraded to 3 (") and "new base" in text

@@ -174,6 +174,9 @@ def _structural_reason(result: PathResult, graph: ModelGraph) -> str:
             f"({_ids(blocking_entries(result, graph))}), which are never installed: a site "
             "visit is needed."
         )
+    barrier = _removed_barrier(s, t, graph)
+    if barrier is not None:
+        return barrier
     onward = graph.successors.get(s.cpl_entry_id, [])
     if not onward:
         stop = (
@@ -211,3 +214,49 @@ def _structural_reason(result: PathResult, graph: ModelGraph) -> str:
         else ""
     )
     return f"{stop}{line}. A site visit is needed."
+
+
+def _backward_active(target: str, graph: ModelGraph) -> set[str]:
+    """Active entries from which `target` can be reached, every step active (and itself)."""
+    seen = {target}
+    queue = deque([target])
+    while queue:
+        for before in graph.predecessors.get(queue.popleft(), ()):
+            if before not in seen and graph.entries[before].is_active:
+                seen.add(before)
+                queue.append(before)
+    return seen
+
+
+def _removed_barrier(s: CplEntry, t: CplEntry, graph: ModelGraph) -> str | None:
+    """When the only way into the entries that lead to the target is through removed ones
+    (and none of them is a new base), that barrier: it is why no meter gets there, wherever
+    it starts."""
+    leads = _backward_active(t.cpl_entry_id, graph)
+    if s.cpl_entry_id in leads or any(
+        graph.entries[e].upgrade_from.kind is UpgradeFromKind.NOT_APPLICABLE for e in leads
+    ):
+        return None
+    removed = {p for e in leads for p in graph.predecessors.get(e, ()) if p not in leads}
+    if not removed:
+        return None
+    others = leads - {t.cpl_entry_id}
+    into = sorted(
+        {e for e in leads for p in graph.predecessors.get(e, ()) if p in removed},
+        key=entry_id_order,
+    )
+    via = (
+        f"Only {_ids(others)} lead{'s' if len(others) == 1 else ''} on to {t.cpl_entry_id}, and the"
+        if others
+        else "The"
+    )
+    who = (
+        f"only meters already on {_ids(others)} can reach {t.cpl_entry_id} over the air, and "
+        f"{s.cpl_entry_id} is not one of them"
+        if others
+        else f"no meter can reach {t.cpl_entry_id} over the air"
+    )
+    return (
+        f"{via} only firmware that may be upgraded to {_ids(into)} is the removed "
+        f"{_labels(removed, graph)}, never installed: {who}. A site visit is needed."
+    )
