@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from firpath.documents import step_document
 from firpath.domain.entry import CplEntry
-from firpath.domain.image_match import ImageFacts, match_summary
 from firpath.io.ota_image import (
     IMAGE_TYPES,
     SECURITY_CREDENTIAL_VERSIONS,
@@ -93,11 +92,6 @@ def image_check_document(check: ImageCheck) -> dict[str, Any]:
     """`{"header", "manufacturer_image_hash", "match": {"status", "cpl_entry_id", "problems"}}`
     and what else a person needs: the file's layout, the entry, warnings, the next step."""
     found, image = check.match, check.image
-    facts = ImageFacts(
-        image.header.manufacturer_id,
-        image.header.firmware_version,
-        image.manufacturer_image_hash,
-    )
     return {
         "header": header_document(image.header),
         "manufacturer_image_hash": image.manufacturer_image_hash,
@@ -111,7 +105,7 @@ def image_check_document(check: ImageCheck) -> dict[str, Any]:
             "entry": _entry(found.entry) if found.entry else None,
             "also_matching": [e.cpl_entry_id for e in found.also_matching],
             "same_version": [_entry(e) for e in found.same_version],
-            "summary": match_summary(found, facts),
+            "summary": check.summary,
         },
         "warnings": list(check.warnings),
         "next_step": None if check.next_step is None else next_step_document(check.next_step),

@@ -7,7 +7,7 @@ import json
 from functools import partial
 from typing import Annotated, Any, Final, Literal
 
-from anyio import CancelScope, to_thread
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -16,7 +16,7 @@ from firpath.api.auth import Caller, allowed
 from firpath.api.downloads import attachment
 from firpath.api.params import ENTRY_ID
 from firpath.api.shapes import SIGNED_IN, answers
-from firpath.api.uploads import FILE_FIELD, receive_file
+from firpath.api.uploads import FILE_FIELD, receive_file, remove
 from firpath.api.work_shapes import FleetSummary
 from firpath.documents import fleet_counts_document, fleet_summary_document
 from firpath.domain.account import Permission
@@ -104,13 +104,6 @@ class PlanFile(FileResponse):
             await super().__call__(scope, receive, send)
         finally:
             await remove(self.upload)
-
-
-async def remove(upload: Upload) -> None:
-    """Remove the upload's folder off the event loop (a large file takes a while to delete),
-    even when the request is being cancelled."""
-    with CancelScope(shield=True):
-        await to_thread.run_sync(upload.close)
 
 
 def wants_summary(accept: str | None) -> bool:

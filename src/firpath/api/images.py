@@ -14,11 +14,10 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from firpath.api.auth import Caller, allowed
-from firpath.api.fleet_plans import remove
 from firpath.api.image_shapes import ImageCheckAnswer
 from firpath.api.params import FIRMWARE
 from firpath.api.shapes import SIGNED_IN, answers
-from firpath.api.uploads import FILE_FIELD, MULTIPART, media_type, receive_form
+from firpath.api.uploads import FILE_FIELD, MULTIPART, media_type, receive_form, remove
 from firpath.domain.account import Permission
 from firpath.domain.errors import FieldInvalid
 from firpath.io.uploads import Upload

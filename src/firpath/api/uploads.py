@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from anyio import to_thread
+from anyio import CancelScope, to_thread
 from python_multipart import MultipartParser
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import parse_options_header
@@ -264,3 +264,10 @@ async def _receive_form(
         )
     values = {name: value.decode("utf-8", "replace") for name, value in reader.values.items()}
     return reader.file_name, values
+
+
+async def remove(upload: Upload) -> None:
+    """Remove the upload's folder off the event loop (a large file takes a while to delete),
+    even when the request is being cancelled."""
+    with CancelScope(shield=True):
+        await to_thread.run_sync(upload.close)

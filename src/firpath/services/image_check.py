@@ -18,6 +18,7 @@ from firpath.domain.image_match import (
     hardware_fits,
     hardware_warning,
     match_image,
+    match_summary,
 )
 from firpath.domain.image_step import NextStep, next_step
 from firpath.domain.path_explanation import entry_label, version_label
@@ -57,6 +58,7 @@ class ImageCheck:
     next_step: NextStep | None
     contact: str | None  # whom to ask at `contact_for`
     contact_for: str  # the manufacturer id asked: the meter's, else the entry's, else the header's
+    summary: str  # what the image is and what to do, in the CPL's terms
     hardware_excluded: bool = False  # the header's hardware range leaves out the entry's
 
     @property
@@ -128,7 +130,14 @@ def judge_image(lookup: ImageLookup, image: OtaImage, source_ref: FirmwareRef | 
     maker = lookup.manufacturer(asked)
     excluded = entry is not None and not hardware_fits(entry, *hardware)
     return ImageCheck(
-        image, found, tuple(warnings), step, maker.contact if maker else None, asked, excluded
+        image,
+        found,
+        tuple(warnings),
+        step,
+        maker.contact if maker else None,
+        asked,
+        match_summary(found, facts),
+        excluded,
     )
 
 

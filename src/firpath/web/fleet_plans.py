@@ -22,9 +22,9 @@ from starlette.exceptions import HTTPException
 
 from firpath.api.auth import CSRF_HEADER, Caller
 from firpath.api.downloads import attachment
-from firpath.api.fleet_plans import PLAN_TYPES, PlanFile, remove
+from firpath.api.fleet_plans import PLAN_TYPES, PlanFile
 from firpath.api.params import ENTRY_ID
-from firpath.api.uploads import FILE_FIELD, receive_form
+from firpath.api.uploads import FILE_FIELD, receive_form, remove
 from firpath.documents import error_document
 from firpath.domain.account import NotAllowed, Permission
 from firpath.domain.catalogue import Catalogue

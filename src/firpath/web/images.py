@@ -16,9 +16,8 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from firpath.api.auth import CSRF_HEADER, Caller
-from firpath.api.fleet_plans import remove
 from firpath.api.images import FROM_FIELD, MAX_FIRMWARE, WHAT, image_source, run_check
-from firpath.api.uploads import FILE_FIELD, receive_form
+from firpath.api.uploads import FILE_FIELD, receive_form, remove
 from firpath.documents import error_document
 from firpath.domain.account import NotAllowed, Permission
 from firpath.domain.entry import CplEntry
