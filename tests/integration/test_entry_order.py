@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +27,7 @@ from firpath.services.registry import (
 from firpath.store.entries import EntryFilter
 from firpath.store.entry_order import SORT_KEYS
 from tests.api_harness import DemoRegistry
-from tests.conftest import BACKENDS, demo_database
 from tests.integration.cpl_rows import row, write_cpl
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def registry(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoRegistry]:
-    with demo_database(request, request.param, tmp_path_factory.mktemp("order")) as demo:
-        yield demo
 
 
 def _words(value: str | None) -> tuple[str, str]:

@@ -17,7 +17,6 @@ from firpath.domain.entry import NEW_FIELDS
 from firpath.services.accounts import sign_in
 from firpath.services.backfill import completeness
 from tests.api_harness import DemoRegistry, in_process
-from tests.conftest import BACKENDS, demo_database
 from tests.integration.test_cli import firpath
 
 
@@ -52,14 +51,6 @@ class TableRows(HTMLParser):
             for attrs, cells in self.rows
             if str(attrs.get("id") or "").startswith(prefix)
         }
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def registry(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoRegistry]:
-    with demo_database(request, request.param, tmp_path_factory.mktemp("web")) as demo:
-        yield demo
 
 
 def signed_in(client: TestClient, demo: DemoRegistry, role: str = "reader") -> TestClient:

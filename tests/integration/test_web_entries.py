@@ -22,17 +22,8 @@ from firpath.services.corrections import correct_entry
 from firpath.services.registry import browse_entries, entry_filter, entry_order, list_entries
 from firpath.store.entries import EntryFilter
 from tests.api_harness import DemoRegistry, in_process
-from tests.conftest import BACKENDS, demo_database
 
 _ROW_ID = re.compile(r'<tr>\s*<td data-label="CPL Entry ID"><a href="/entries/[^"]*">([^<]*)</a>')
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def registry(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoRegistry]:
-    with demo_database(request, request.param, tmp_path_factory.mktemp("entries")) as demo:
-        yield demo
 
 
 @pytest.fixture

@@ -18,19 +18,10 @@ from firpath.services.corrections import correct_entry
 from firpath.services.history import removals
 from firpath.services.registry import show_entry
 from tests.api_harness import DemoRegistry, in_process
-from tests.conftest import BACKENDS, demo_database
 
 pytestmark = pytest.mark.xdist_group("web entry page")
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def registry(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoRegistry]:
-    with demo_database(request, request.param, tmp_path_factory.mktemp("entry")) as demo:
-        yield demo
 
 
 @pytest.fixture

@@ -7,10 +7,8 @@ from __future__ import annotations
 import codecs
 import html as html_text
 import re
-import tempfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any, Final
 
 import pytest
@@ -21,7 +19,6 @@ from firpath.api.app import create_app
 from firpath.io.uploads import FOLDER_PREFIX
 from firpath.services.accounts import form_token, sign_in
 from tests.api_harness import DemoRegistry, in_process
-from tests.conftest import BACKENDS, demo_database
 
 PAGE: Final = "/fleet-plans"
 PLANS: Final = "/api/v1/fleet-plans"
@@ -32,25 +29,7 @@ FLEET: Final = (
     "m-5,10008\r\nm-6,10771\r\n,\r\nm-7,not-on-the-cpl\r\n"
 )
 
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def registry(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoRegistry]:
-    with demo_database(request, request.param, tmp_path_factory.mktemp("fleet")) as demo:
-        yield demo
-
-
-@pytest.fixture(autouse=True)
-def own_temp(
-    registry: DemoRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
-    """The server's upload folders made in this test's folder, to see that none is left."""
-    folder = tmp_path / "server-temp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-    assert [p.name for p in folder.iterdir() if p.name.startswith(FOLDER_PREFIX)] == []
+pytestmark = pytest.mark.usefixtures("no_upload_left")
 
 
 @pytest.fixture

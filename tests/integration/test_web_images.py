@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Final
 
 import pytest
@@ -20,7 +18,6 @@ from firpath.api.app import create_app
 from firpath.io.uploads import FOLDER_PREFIX
 from firpath.services.accounts import form_token, sign_in
 from tests.api_harness import DemoRegistry, in_process
-from tests.conftest import BACKENDS, demo_database
 from tests.integration.image_files import (
     LATER,
     NEXT,
@@ -35,25 +32,7 @@ from tests.integration.image_files import (
 
 PAGE: Final = "/images/verify"
 
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def registry(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoRegistry]:
-    with demo_database(request, request.param, tmp_path_factory.mktemp("images")) as demo:
-        yield demo
-
-
-@pytest.fixture(autouse=True)
-def own_temp(
-    registry: DemoRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
-    """The server's upload folders made in this test's folder, to see that none is left."""
-    folder = tmp_path / "server-temp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-    assert [p.name for p in folder.iterdir() if p.name.startswith(FOLDER_PREFIX)] == []
+pytestmark = pytest.mark.usefixtures("no_upload_left")
 
 
 @pytest.fixture

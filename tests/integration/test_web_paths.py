@@ -19,7 +19,6 @@ from firpath.samples.catalogue import DEMO_ENTRIES, demo_catalogue
 from firpath.services.accounts import sign_in
 from firpath.services.paths import find_path, find_path_in
 from tests.api_harness import DemoRegistry, in_process
-from tests.conftest import BACKENDS, demo_database
 
 pytestmark = pytest.mark.xdist_group("web paths")
 
@@ -38,14 +37,6 @@ CATALOGUE = Catalogue(
 
 def _steps_from(entry: CplEntry) -> list[CplEntry]:
     return list(find_path_in(CATALOGUE, entry.cpl_entry_id).result.steps)
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def registry(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoRegistry]:
-    with demo_database(request, request.param, tmp_path_factory.mktemp("web-paths")) as demo:
-        yield demo
 
 
 @pytest.fixture

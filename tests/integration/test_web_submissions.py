@@ -18,7 +18,6 @@ from firpath.services.accounts import form_token, sign_in
 from firpath.services.submissions import approve, list_submissions, reject
 from firpath.web.submission_form import LABELS
 from tests.api_harness import DemoRegistry, in_process
-from tests.conftest import BACKENDS, demo_database
 from tests.integration.submission_data import (
     image_hash,
     other_maker_model,
@@ -27,14 +26,6 @@ from tests.integration.submission_data import (
 )
 
 FORM: Final = "/submissions/new"
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def registry(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DemoRegistry]:
-    with demo_database(request, request.param, tmp_path_factory.mktemp("web-sub")) as demo:
-        yield demo
 
 
 @pytest.fixture(scope="module")
