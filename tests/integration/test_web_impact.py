@@ -14,9 +14,7 @@ from fastapi.testclient import TestClient
 
 from firpath.services.corrections import correct_entry
 from tests.api_harness import DemoRegistry, in_process
-from tests.integration.test_web_completeness import TableRows, registry, signed_in
-
-__all__ = ["registry"]  # the module-scoped demo registry, on each database
+from tests.integration.test_web_completeness import TableRows, signed_in
 
 OUTCOMES = ("remediable", "stranded", "incomplete_data", "unknown_exposure")
 OUTCOME_OF_STATUS = {
