@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
 from firpath.api.app import create_app
-from firpath.domain.account import ROLE_PERMISSIONS, Permission, Role
+from firpath.domain.account import ROLE_PERMISSIONS, Permission, Role, roles_allowed
 from firpath.services.accounts import form_token, sign_in
 from tests.api_harness import DemoRegistry, in_process
 from tests.conftest import BACKENDS, demo_database
@@ -174,6 +174,8 @@ def _ask(client: TestClient, row: Page, demo: DemoRegistry, role: str | None) ->
         assert answer.headers["location"].startswith("/login?next="), answer.headers
     if answer.status_code == 403:
         assert "You may not open this page" in answer.text
+        if isinstance(row.who, Permission):  # says which roles may, so the user knows what to ask
+            assert f"this needs {roles_allowed(row.who)} account" in answer.text
     return answer.status_code
 
 

@@ -26,9 +26,14 @@ class Role(StrEnum):
     READER = "reader"  # read
 
     @property
+    def label(self) -> str:
+        """`SECAS`, `SSC`, `supplier`: the role as a sentence names it."""
+        return self.value.upper() if self in (Role.SECAS, Role.SSC) else self.value
+
+    @property
     def with_article(self) -> str:
-        """`a SECAS`, `an SSC`, `a supplier`: the role as a sentence names it."""
-        return {"secas": "a SECAS", "ssc": "an SSC"}.get(self.value, f"a {self.value}")
+        """`a SECAS`, `an SSC`, `a supplier`: the role with its article."""
+        return f"{'an' if self is Role.SSC else 'a'} {self.label}"
 
     @classmethod
     def parse(cls, value: str) -> Role:
@@ -58,6 +63,13 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     Role.MANUFACTURER: frozenset({Permission.READ, Permission.SUBMIT}),
     Role.READER: frozenset({Permission.READ}),
 }
+
+
+def roles_allowed(permission: Permission) -> str:
+    """`a SECAS or supplier`: the roles whose accounts may do `permission`, as a sentence."""
+    roles = [role for role in Role if permission in ROLE_PERMISSIONS[role]]
+    names = [roles[0].with_article] + [role.label for role in roles[1:]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 class NotAllowed(FirpathError):
@@ -91,9 +103,12 @@ class Account:
         return permission in ROLE_PERMISSIONS[self.role]
 
     def require(self, permission: Permission, what: str) -> None:
-        """Refuse (NotAllowed) unless the role allows `permission`."""
+        """Refuse (NotAllowed) unless the role allows `permission`, naming the roles that may."""
         if not self.may(permission):
-            raise NotAllowed(f"{self.role.with_article} account may not {what}")
+            raise NotAllowed(
+                f"{self.role.with_article} account may not {what}; "
+                f"this needs {roles_allowed(permission)} account"
+            )
 
     def may_submit_for(self, manufacturer_id: str) -> bool:
         """Whether this account may submit entries of `manufacturer_id`."""
