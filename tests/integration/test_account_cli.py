@@ -4,6 +4,7 @@ printed once and revoked one by one or all."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pty
@@ -13,12 +14,14 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, update
 from typer.testing import CliRunner
 
 from firpath.cli.main import app
-from firpath.services.accounts import find_credential
+from firpath.domain.account import NotSignedIn
+from firpath.services.accounts import find_credential, sign_in
 from firpath.store.engine import open_engine
+from firpath.store.tables import credentials
 
 runner = CliRunner()
 PASSWORD = "correct horse battery staple"
@@ -136,7 +139,8 @@ def test_a_token_is_printed_once_and_works_until_revoked(db: str) -> None:
     code, out, err = firpath(db, "tokens", "create", "s@example.org", "--json")
     assert code == 0, err
     second = json.loads(out)
-    assert set(second) == {"token", "label", "email"}
+    assert set(second) == {"token", "label", "email", "expires_at"}
+    assert second["expires_at"] is None  # no --expires-days: never
     assert second["email"] == "s@example.org" and second["token"].startswith(second["label"])
     assert token_works(db, first) and token_works(db, second["token"])
     # one token by its label; the other keeps working
@@ -271,3 +275,153 @@ def test_on_a_terminal_the_password_is_asked_twice_and_not_shown(tmp_path: Path)
     text = terminal.seen.decode(errors="replace")
     assert PASSWORD not in text and "a different password" not in text  # never echoed
     assert users(url)["t@example.org"]["role"] == "reader"
+
+
+def _signs_in(url: str, email: str, password: str) -> bool:
+    engine = open_engine(url)
+    try:
+        sign_in(engine, email, password)
+        return True
+    except NotSignedIn:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _session(url: str, email: str, password: str) -> str:
+    engine = open_engine(url)
+    try:
+        return sign_in(engine, email, password).secret
+    finally:
+        engine.dispose()
+
+
+def test_enable_brings_back_a_disabled_account_and_says_which_tokens_work_again(db: str) -> None:
+    firpath(db, "users", "add", "e@example.org", "--role", "supplier", stdin=PASSWORD)
+    token = firpath(db, "tokens", "create", "e@example.org")[1].strip()
+    revoked = firpath(db, "tokens", "create", "e@example.org")[1].strip()
+    assert firpath(db, "tokens", "revoke", "e@example.org", "--label", revoked[:10])[0] == 0
+    code, _, err = firpath(db, "users", "enable", "e@example.org")
+    assert code == 1 and "e@example.org" in err and "not disabled" in err
+    firpath(db, "users", "disable", "e@example.org")
+    assert not _signs_in(db, "e@example.org", PASSWORD) and not token_works(db, token)
+    code, out, err = firpath(db, "users", "enable", "E@Example.org")
+    assert code == 0, err
+    assert "enabled e@example.org" in out
+    # the one token neither revoked nor expired works again, and the operator is told
+    assert "1 earlier token(s) of e@example.org work again" in out
+    assert "firpath tokens revoke e@example.org" in out
+    assert users(db)["e@example.org"]["disabled"] is False
+    assert _signs_in(db, "e@example.org", PASSWORD)
+    assert token_works(db, token) and not token_works(db, revoked)
+    code, _, err = firpath(db, "users", "enable", "nobody@example.org")
+    assert code == 3 and "no account for nobody@example.org" in err
+
+
+def test_a_new_password_ends_sessions_and_keeps_tokens(db: str) -> None:
+    firpath(db, "users", "add", "p@example.org", "--role", "reader", stdin=PASSWORD)
+    token = firpath(db, "tokens", "create", "p@example.org")[1].strip()
+    session = _session(db, "p@example.org", PASSWORD)
+    assert token_works(db, session)
+    new = "a brand new passphrase"
+    code, out, err = firpath(db, "users", "password", "P@example.org", stdin=new + "\n")
+    assert code == 0, err
+    assert "new password set for p@example.org; 1 browser session(s) ended" in out
+    assert new not in out and new not in err
+    assert not token_works(db, session)  # signed out everywhere
+    assert token_works(db, token)  # integrations keep running
+    assert not _signs_in(db, "p@example.org", PASSWORD)
+    assert _signs_in(db, "p@example.org", new)
+
+
+@pytest.mark.parametrize(
+    ("email", "stdin", "names"),
+    [
+        ("p@example.org", "short\n", "at least 12 characters"),
+        ("p@example.org", "\n", "password"),
+        ("not-an-email", None, "not-an-email"),
+    ],
+    ids=["short password", "no password", "bad email"],
+)
+def test_a_bad_new_password_changes_nothing(
+    db: str, email: str, stdin: str | None, names: str
+) -> None:
+    firpath(db, "users", "add", "p@example.org", "--role", "reader", stdin=PASSWORD)
+    session = _session(db, "p@example.org", PASSWORD)
+    code, _, err = firpath(db, "users", "password", email, stdin=stdin)
+    assert code == 1 and names in err, err
+    typed = (stdin or "").strip()
+    assert not typed or typed not in err  # the password is never shown
+    assert _signs_in(db, "p@example.org", PASSWORD) and token_works(db, session)
+
+
+def test_a_new_password_for_nobody_is_not_found(db: str) -> None:
+    code, _, err = firpath(db, "users", "password", "nobody@example.org", stdin=PASSWORD)
+    assert code == 3 and "no account for nobody@example.org" in err
+
+
+def _expire(url: str, label: str) -> None:
+    """Move a token's expiry into the past (a day passing, without waiting a day)."""
+    engine = open_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                update(credentials)
+                .where(credentials.c.label == label)
+                .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_token_may_expire_and_tokens_list_shows_each_state(db: str) -> None:
+    firpath(db, "users", "add", "x@example.org", "--role", "supplier", stdin=PASSWORD)
+    before = dt.datetime.now(dt.UTC)
+    code, out, err = firpath(db, "tokens", "create", "x@example.org", "--expires-days", "30")
+    assert code == 0, err
+    issued = out.strip()
+    expires_line = err
+    code, out, err = firpath(
+        db, "tokens", "create", "x@example.org", "--expires-days", "1", "--json"
+    )
+    assert code == 0, err
+    short = json.loads(out)
+    expires = dt.datetime.fromisoformat(short["expires_at"])
+    assert before + dt.timedelta(days=1) - dt.timedelta(seconds=2) <= expires
+    assert expires <= dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert "expires 20" in expires_line and "shown once" in expires_line
+    forever = json.loads(firpath(db, "tokens", "create", "x@example.org", "--json")[1])
+    assert forever["expires_at"] is None
+    firpath(db, "tokens", "revoke", "x@example.org", "--label", forever["label"])
+    _expire(db, short["label"])
+    assert not token_works(db, short["token"]) and token_works(db, issued)
+    code, out, err = firpath(db, "tokens", "list", "x@example.org", "--json")
+    assert code == 0, err
+    listed = json.loads(out)
+    states = {t["label"]: t["state"] for t in listed["tokens"]}
+    assert states == {issued[:10]: "active", short["label"]: "expired", forever["label"]: "revoked"}
+    assert issued not in out and short["token"] not in out  # never a secret
+    code, out, _ = firpath(db, "tokens", "list", "x@example.org")
+    assert code == 0 and "3 token(s), 1 active" in out and "never" in out
+    assert issued not in out
+
+
+@pytest.mark.parametrize("days", ["0", "3651", "-5"])
+def test_a_token_lifetime_out_of_range_is_refused(db: str, days: str) -> None:
+    firpath(db, "users", "add", "x@example.org", "--role", "supplier", stdin=PASSWORD)
+    code, out, err = firpath(db, "tokens", "create", "x@example.org", "--expires-days", days)
+    assert code == 1 and out == ""
+    assert "--expires-days" in err and days in err and "1 to 3650" in err
+    assert json.loads(firpath(db, "tokens", "list", "x@example.org", "--json")[1])["tokens"] == []
+
+
+def test_tokens_of_a_disabled_account_are_listed_as_not_working(db: str) -> None:
+    firpath(db, "users", "add", "d@example.org", "--role", "supplier", stdin=PASSWORD)
+    firpath(db, "tokens", "create", "d@example.org")
+    firpath(db, "users", "disable", "d@example.org")
+    code, out, _ = firpath(db, "tokens", "list", "d@example.org")
+    assert code == 0 and "disabled" in out and "none works until it is enabled" in out
+    code, _, err = firpath(db, "tokens", "create", "d@example.org")
+    assert code == 1 and "firpath users enable" in err
+    code, _, err = firpath(db, "tokens", "list", "nobody@example.org")
+    assert code == 3 and "no account for nobody@example.org" in err

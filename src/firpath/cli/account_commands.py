@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Annotated
 
@@ -12,8 +13,12 @@ from firpath.cli.context import settings
 from firpath.cli.output import JsonFlag, escape, handles_errors, out, print_json
 from firpath.domain.errors import FieldInvalid
 
-users_app = typer.Typer(help="Accounts: add, list, disable.", no_args_is_help=True)
-tokens_app = typer.Typer(help="Bearer tokens for the API: create, revoke.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Accounts: add, list, disable, enable, password.", no_args_is_help=True
+)
+tokens_app = typer.Typer(
+    help="Bearer tokens for the API: create, list, revoke.", no_args_is_help=True
+)
 
 
 def read_password(prompt: str = "Password") -> str:
@@ -110,26 +115,126 @@ def disable(ctx: typer.Context, email: Annotated[str, typer.Argument(metavar="EM
     out.print(f"disabled {escape(account.email)}: its tokens and sessions no longer work")
 
 
+@users_app.command("enable")
+@handles_errors()
+def enable(ctx: typer.Context, email: Annotated[str, typer.Argument(metavar="EMAIL")]) -> None:
+    """Enable a disabled account again (its tokens that are neither revoked nor expired work
+    again; it signs in with its password)."""
+    from firpath.services.accounts import enable_user
+
+    enabled = enable_user(settings(ctx).engine(), email)
+    address = escape(enabled.account.email)
+    out.print(f"enabled {address}: it may sign in again")
+    if enabled.tokens_back:
+        out.print(
+            f"{enabled.tokens_back} earlier token(s) of {address} work again; see them with "
+            f"`firpath tokens list {address}`, revoke with `firpath tokens revoke {address}`"
+        )
+
+
+@users_app.command("password")
+@handles_errors()
+def password(ctx: typer.Context, email: Annotated[str, typer.Argument(metavar="EMAIL")]) -> None:
+    """Set a new password for EMAIL (from standard input, or asked twice): its browser sessions
+    end, its bearer tokens keep working."""
+    from firpath.domain.account import check_password, email_address
+    from firpath.services.accounts import set_password
+
+    email_address(email)  # a bad email is refused before the password is asked
+    ended = set_password(settings(ctx).engine(), email, check_password(read_password()))
+    address = escape(email.strip().lower())
+    out.print(
+        f"new password set for {address}; {ended} browser session(s) ended, bearer tokens unchanged"
+    )
+
+
 @tokens_app.command("create")
 @handles_errors()
 def create(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(metavar="EMAIL")],
+    expires_days: Annotated[
+        int | None,
+        typer.Option(
+            "--expires-days",
+            metavar="DAYS",
+            help="The token stops working DAYS days from now (1 to 3650; default: never).",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """A new bearer token for EMAIL, printed once (only its hash is stored)."""
     from firpath.services.accounts import create_token
 
-    issued = create_token(settings(ctx).engine(), email)
+    issued = create_token(settings(ctx).engine(), email, expires_days)
+    expires = None if issued.expires_at is None else issued.expires_at.isoformat(timespec="seconds")
     if as_json:
-        print_json({"token": issued.token, "label": issued.label, "email": issued.account.email})
+        print_json(
+            {
+                "token": issued.token,
+                "label": issued.label,
+                "email": issued.account.email,
+                "expires_at": expires,
+            }
+        )
         return
     typer.echo(issued.token)
+    until = "never expires" if expires is None else f"expires {expires}"
     typer.echo(
-        f"(bearer token for {issued.account.email}, shown once; revoke with "
+        f"(bearer token for {issued.account.email}, shown once; {until}; revoke with "
         f"`firpath tokens revoke {issued.account.email} --label {issued.label}`)",
         err=True,
     )
+
+
+@tokens_app.command("list")
+@handles_errors()
+def list_tokens(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(metavar="EMAIL")],
+    as_json: JsonFlag = False,
+) -> None:
+    """EMAIL's bearer tokens: label, created, expires, and whether active, expired or revoked
+    (never the secrets)."""
+    from firpath.services import accounts
+
+    account, tokens = accounts.list_tokens(settings(ctx).engine(), email)
+
+    def when(value: dt.datetime | None) -> str | None:
+        return None if value is None else value.isoformat(timespec="seconds")
+
+    if as_json:
+        print_json(
+            {
+                "email": account.email,
+                "disabled": account.disabled,
+                "tokens": [
+                    {
+                        "label": t.label,
+                        "state": t.state,
+                        "created_at": when(t.created_at),
+                        "expires_at": when(t.expires_at),
+                        "revoked_at": when(t.revoked_at),
+                    }
+                    for t in tokens
+                ],
+            }
+        )
+        return
+    active = sum(t.state == "active" for t in tokens)
+    title = f"{escape(account.email)}: {len(tokens)} token(s), {active} active"
+    if account.disabled:
+        title += " (the account is disabled: none works until it is enabled)"
+    table = Table("label", "state", "created", "expires", "revoked", title=title)
+    for t in tokens:
+        table.add_row(
+            escape(t.label),
+            t.state,
+            when(t.created_at) or "",
+            when(t.expires_at) or "never",
+            when(t.revoked_at) or "",
+        )
+    out.print(table)
 
 
 @tokens_app.command("revoke")

@@ -13,7 +13,7 @@ from typing import Final
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from firpath.domain.account import (
     Account,
@@ -31,6 +31,7 @@ from firpath.store import accounts
 from firpath.store.accounts import Credential, StoredUser
 
 SESSION_HOURS: Final = 12
+MAX_TOKEN_DAYS: Final = 3650  # a token's lifetime, when one is given, is 1 day to 10 years
 _FORM_KEY: Final = b"firpath form"
 TOKEN_PREFIX: Final = "fpt_"
 _HASHER: Final = PasswordHasher()
@@ -66,6 +67,27 @@ class IssuedToken:
     token: str
     label: str
     account: Account
+    expires_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenState:
+    """One of an account's bearer tokens, as `tokens list` shows it: active, expired or
+    revoked."""
+
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class Enabled:
+    """An account enabled again, and how many of its earlier tokens work again with it."""
+
+    account: Account
+    tokens_back: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,43 +129,109 @@ def disable_user(engine: Engine, email: str) -> Account:
     """Disable an account: it cannot sign in, and its tokens and sessions stop working."""
     address = email_address(email)
     with write_transaction(engine) as conn:
-        found = accounts.find_user(conn, address)
-        if found is None:
-            raise NotFound(f"no account for {address}")
+        found = _user(conn, address)
         accounts.set_disabled(conn, found.account.user_id, True)
         accounts.revoke_credentials(conn, found.account.user_id, now(), kind="session")
     return found.account
 
 
-def create_token(engine: Engine, email: str) -> IssuedToken:
-    """A new bearer token for an account (shown once)."""
+def enable_user(engine: Engine, email: str) -> Enabled:
+    """Enable a disabled account again; says how many of its tokens (neither revoked nor
+    expired) work again with it, since disabling only suspended them."""
     address = email_address(email)
+    at = now()
+    with write_transaction(engine) as conn:
+        found = _user(conn, address)
+        if not found.account.disabled:
+            raise FieldInvalid("email", address, "the account is not disabled")
+        accounts.set_disabled(conn, found.account.user_id, False)
+        back = sum(
+            1
+            for t in accounts.list_tokens(conn, found.account.user_id)
+            if _state(t, at) == "active"
+        )
+    return Enabled(found.account, back)
+
+
+def set_password(engine: Engine, email: str, password: str) -> int:
+    """Give an account a new password: its browser sessions end (it signs in again with the
+    new one) and its failed sign-ins are forgotten; its bearer tokens keep working. Returns
+    how many sessions ended."""
+    address = email_address(email)
+    hashed = _HASHER.hash(check_password(password))
+    with write_transaction(engine) as conn:
+        found = _user(conn, address)
+        accounts.set_password_hash(conn, found.account.user_id, hashed)
+        accounts.record_sign_in(conn, secret_hash(address), failed=False, at=now())
+        ended = accounts.revoke_credentials(conn, found.account.user_id, now(), kind="session")
+    return ended
+
+
+def create_token(engine: Engine, email: str, expires_days: int | None = None) -> IssuedToken:
+    """A new bearer token for an account (shown once); with `expires_days` it stops working
+    that many days from now."""
+    address = email_address(email)
+    if expires_days is not None and not 1 <= expires_days <= MAX_TOKEN_DAYS:
+        raise FieldInvalid(
+            "--expires-days",
+            str(expires_days),
+            f"must be a whole number from 1 to {MAX_TOKEN_DAYS}",
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     label = token[: len(TOKEN_PREFIX) + 6]
+    at = now()
+    expires = None if expires_days is None else at + dt.timedelta(days=expires_days)
     with write_transaction(engine) as conn:
-        found = accounts.find_user(conn, address)
-        if found is None:
-            raise NotFound(f"no account for {address}")
+        found = _user(conn, address)
         if found.account.disabled:
-            raise FieldInvalid("email", address, "the account is disabled")
+            raise FieldInvalid(
+                "email", address, "the account is disabled (`firpath users enable` first)"
+            )
         accounts.add_credential(
             conn,
             secret_hash=secret_hash(token),
             kind="token",
             user_id=found.account.user_id,
-            at=now(),
+            at=at,
+            expires_at=expires,
             label=label,
         )
-    return IssuedToken(token, label, found.account)
+    return IssuedToken(token, label, found.account, expires)
+
+
+def list_tokens(engine: Engine, email: str) -> tuple[Account, list[TokenState]]:
+    """An account's bearer tokens (labels and dates, never secrets), each active, expired or
+    revoked."""
+    address = email_address(email)
+    at = now()
+    with read_transaction(engine) as conn:
+        found = _user(conn, address)
+        stored = accounts.list_tokens(conn, found.account.user_id)
+    return found.account, [
+        TokenState(t.label, t.created_at, t.expires_at, t.revoked_at, _state(t, at)) for t in stored
+    ]
+
+
+def _state(token: accounts.StoredToken, at: dt.datetime) -> str:
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= at:
+        return "expired"
+    return "active"
+
+
+def _user(conn: Connection, address: str) -> StoredUser:
+    found = accounts.find_user(conn, address)
+    if found is None:
+        raise NotFound(f"no account for {address}")
+    return found
 
 
 def revoke_tokens(engine: Engine, email: str, label: str | None = None) -> int:
     """Revoke an account's bearer tokens (only the one starting `label`, when given)."""
     address = email_address(email)
     with write_transaction(engine) as conn:
-        found = accounts.find_user(conn, address)
-        if found is None:
-            raise NotFound(f"no account for {address}")
+        found = _user(conn, address)
         count = accounts.revoke_credentials(
             conn, found.account.user_id, now(), kind="token", label=label
         )

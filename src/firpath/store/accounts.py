@@ -114,10 +114,43 @@ def set_disabled(conn: Connection, user_id: int, disabled: bool) -> None:
 
 
 def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
-    """Replace an account's password hash (a rehash with newer parameters)."""
+    """Replace an account's password hash (a new password, or a rehash with newer parameters)."""
     conn.execute(
         update(users).where(users.c.user_id == user_id).values(password_hash=password_hash)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredToken:
+    """A bearer token as the store keeps it: its label and dates, never its secret."""
+
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+def list_tokens(conn: Connection, user_id: int) -> list[StoredToken]:
+    """An account's bearer tokens, oldest first (revoked and expired ones too)."""
+    rows = conn.execute(
+        select(
+            credentials.c.label,
+            credentials.c.created_at,
+            credentials.c.expires_at,
+            credentials.c.revoked_at,
+        )
+        .where(credentials.c.user_id == user_id, credentials.c.kind == "token")
+        .order_by(credentials.c.created_at, credentials.c.label)
+    )
+    return [
+        StoredToken(
+            r.label or "",
+            _aware(r.created_at) or dt.datetime.now(dt.UTC),
+            _aware(r.expires_at),
+            _aware(r.revoked_at),
+        )
+        for r in rows
+    ]
 
 
 def failures(conn: Connection, email_key: str) -> tuple[int, dt.datetime | None]:
