@@ -757,7 +757,8 @@ class BruteForce:
     def whom_to_ask(self, source: str) -> set[str]:
         """For a device on `source` with no fix in reach: active entries of unknown exposure it
         can reach, and active entries other than it with unknown upgrade-from that are, or
-        reach, a possibly unaffected active entry other than it."""
+        reach, a possibly unaffected active entry other than it, and that it could come to
+        were every unknown upgrade-from filled in."""
         maybe = {
             eid
             for eid, s in self.specs.items()
@@ -771,8 +772,29 @@ class BruteForce:
             and s.active
             and s.upgrade_from is None
             and (u in maybe or any(self.reaches(u, p) for p in maybe))
+            and u in could_reach(self.specs, self.successors, source)
         }
         return unknown_in_reach | upgrade_unknown
+
+
+def could_reach(specs: dict[str, Spec], successors: dict[str, list[str]], source: str) -> set[str]:
+    """Active entries other than `source` it could come to over known edges and the edges an
+    unknown upgrade-from may hide: into such an entry from any firmware not later than its."""
+    seen: set[str] = set()
+    todo = [source]
+    while todo:
+        here = specs[todo.pop()]
+        for eid, s in specs.items():
+            hidden = s.upgrade_from is None and int(s.version, 16) >= int(here.version, 16)
+            if (
+                (eid in successors[here.eid] or hidden)
+                and s.active
+                and eid != source
+                and eid not in seen
+            ):
+                seen.add(eid)
+                todo.append(eid)
+    return seen
 
 
 def id_order(eid: str) -> tuple[bool, int, str]:

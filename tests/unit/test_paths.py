@@ -220,13 +220,33 @@ PATHS = [
         id="unknown-entry-not-leading-to-target-is-not-asked",
     ),
     pytest.param(
+        # 2's unknown upgrade-from can only name firmware up to 2's: never a way from 4
         ("1 <- N/A", "2 <- ?", "3 <- 2", "4 <- 3"),
         "4",
+        "2",
+        NO_PATH,
+        (),
+        (),
+        id="unknown-older-target-is-not-asked-from-a-later-source",
+    ),
+    pytest.param(
+        ("1 <- N/A", "2 <- ?", "3 <- 2", "4 <- 3"),
+        "1",
         "2",
         INCOMPLETE,
         (),
         ("2",),
-        id="unknown-target-is-asked-from-a-later-source",
+        id="unknown-target-is-asked-from-an-earlier-source",
+    ),
+    pytest.param(
+        # only 4 (later than the source) could hide the missing link; 2 is older
+        ("1 <- N/A", "2 <- ?", "3 <- N/A", "4 <- ?", "5 <- 2;4"),
+        "3",
+        "5",
+        INCOMPLETE,
+        (),
+        ("4",),
+        id="unknown-entries-older-than-the-source-are-not-asked",
     ),
     pytest.param(
         ("1 <- ?", "2 <- N/A", "3 <- ?", "4 <- 2;3", "5 <- ?", "6 <- 4"),

@@ -116,13 +116,36 @@ class BruteForce:
     def reaches(self, source: str, target: str, *, active_only: bool = True) -> bool:
         return next(self.paths(source, target, active_only=active_only), None) is not None
 
-    def whom_to_ask(self, target: str) -> set[str]:
-        """Active entries with unknown upgrade-from that are T or reach T through active ones."""
+    def whom_to_ask(self, source: str, target: str) -> set[str]:
+        """Active entries with unknown upgrade-from that are T or reach T through active ones,
+        and that S could come to were every unknown upgrade-from filled in (an unknown one
+        hides edges from firmware not later than its own: upgrade from lists earlier firmware,
+        or a twin's)."""
         return {
             u
             for u, s in self.specs.items()
-            if s.active and s.upgrade_from is None and self.reaches(u, target)
+            if s.active
+            and s.upgrade_from is None
+            and self.reaches(u, target)
+            and u in self.could_reach(source)
         }
+
+    def could_reach(self, source: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [source]
+        while todo:
+            here = self.specs[todo.pop()]
+            for eid, s in self.specs.items():
+                hidden = s.upgrade_from is None and int(s.version, 16) >= int(here.version, 16)
+                if (
+                    (self.is_edge(here.eid, eid) or hidden)
+                    and s.active
+                    and eid != source
+                    and eid not in seen
+                ):
+                    seen.add(eid)
+                    todo.append(eid)
+        return seen
 
     def latest(self) -> str | None:
         """The active entry no other active entry beats on version, then on ID."""
@@ -204,8 +227,8 @@ def check_every_path_answer(specs: list[Spec]) -> None:
     """Every (source, target) answer of the graph against the brute force."""
     graph, brute = model_of(specs)
     for target in brute.specs:
-        ask = brute.whom_to_ask(target)
         for source in brute.specs:
+            ask = brute.whom_to_ask(source, target)
             result = graph.plan_path(source, target)
             event(result.status.value)
             shortest = min((len(p) for p in brute.paths(source, target)), default=None)

@@ -199,12 +199,15 @@ class ModelRemedies:
             return Remediation(PathStatus.OK, steps[-1], tuple(steps))
         targets = sorted(self.possibly_safe - {entry_id}, key=entry_id_order)
         leads_to_target, _ = self._backwards(targets)
+        # only entries this one could come to, were their upgrade-from known, are asked
+        could_reach = self.graph.could_reach(entry_id)
         ask_upgrade_from = {
             eid
             for eid in leads_to_target
             if eid != entry_id
             and self.graph.entries[eid].is_active
             and not self.graph.entries[eid].upgrade_from.is_known
+            and eid in could_reach
         }
         ask_exposure = self._forwards(entry_id) & (self.possibly_safe - {entry_id})
         missing = tuple(sorted(ask_upgrade_from | ask_exposure, key=entry_id_order))

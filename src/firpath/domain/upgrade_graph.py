@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ class Routes:
     target: CplEntry
     next_hop: Mapping[str, str]  # entry -> the next step towards the target
     hops: Mapping[str, int]  # entry -> number of steps to the target (target: 0)
-    missing_data: tuple[str, ...]
+    missing_data: tuple[str, ...]  # for any source; path_from keeps those that can help it
     graph: ModelGraph
 
     def path_from(self, source_id: str) -> PathResult:
@@ -54,10 +55,11 @@ class Routes:
                 node = self.next_hop[node]
                 steps.append(self.graph.entries[node])
             return PathResult(PathStatus.OK, source, self.target, tuple(steps))
-        if self.missing_data:
-            return PathResult(
-                PathStatus.INCOMPLETE_DATA, source, self.target, missing_data=self.missing_data
-            )
+        # only entries the meter could come to, were their upgrade-from known, are asked
+        could_reach = self.graph.could_reach(source_id) if self.missing_data else frozenset()
+        missing = tuple(eid for eid in self.missing_data if eid in could_reach)
+        if missing:
+            return PathResult(PathStatus.INCOMPLETE_DATA, source, self.target, missing_data=missing)
         return PathResult(PathStatus.NO_PATH, source, self.target)
 
 
@@ -83,6 +85,7 @@ class ModelGraph:
         self.predecessors = predecessors
         self.successors = {k: sorted(v, key=entry_id_order) for k, v in successors.items()}
         self._routes: dict[str, Routes] = {}
+        self._could_reach: dict[str, frozenset[str]] = {}
         self._latest: CplEntry | None = None
         self._latest_known = False
 
@@ -97,6 +100,42 @@ class ModelGraph:
             )
             self._latest_known = True
         return self._latest
+
+    def could_reach(self, source_id: str) -> frozenset[str]:
+        """The active entries a meter on `source_id` might reach if every unknown *upgrade
+        from* were filled in: known edges, plus an edge into each active entry of unknown
+        *upgrade from* from any firmware not later than its own (upgrade from lists earlier
+        firmware, or a twin's). Data missing on entries outside this set cannot help it."""
+        cached = self._could_reach.get(source_id)
+        if cached is not None:
+            return cached
+        # entries of unknown upgrade-from by firmware version: a node of version v may hide
+        # an edge into each from `bisect_left(versions, v)` on; those from the lowest such
+        # start so far are queued already, so each is taken once (linear, not quadratic)
+        unknown = sorted(
+            (e for e in self.entries.values() if e.is_active and not e.upgrade_from.is_known),
+            key=lambda e: e.firmware_number,
+        )
+        versions = [e.firmware_number for e in unknown]
+        taken_from = len(unknown)
+        seen: set[str] = set()
+        queue = deque([source_id])
+        while queue:
+            node = self.entries[queue.popleft()]
+            onward = [
+                e for e in self.successors.get(node.cpl_entry_id, ()) if self.entries[e].is_active
+            ]
+            start = bisect_left(versions, node.firmware_number)
+            if start < taken_from:
+                onward += [e.cpl_entry_id for e in unknown[start:taken_from]]
+                taken_from = start
+            for nxt in onward:
+                if nxt not in seen and nxt != source_id:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        found = frozenset(seen)
+        self._could_reach[source_id] = found
+        return found
 
     def routes_to(self, target_id: str) -> Routes:
         """Fewest-step routes from every entry to `target_id` (computed once, then kept)."""
