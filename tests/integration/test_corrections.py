@@ -68,6 +68,9 @@ def test_an_empty_upgrade_from_with_a_reason_goes_back_to_not_provided(model: En
         ((("upgrade_from", "999"),), "upgrade_from", "not on the CPL"),
         ((("upgrade_from", "102"),), "upgrade_from", "itself"),
         ((("zigbee_band", "DUAL_BAND"),), "zigbee_band", "Communications Hubs"),
+        # the old CPL's label reads as "not stated" on import, but a correction states a band
+        ((("zigbee_band", "Dual Band"),), "zigbee_band", "Communications Hubs only (rule 5)"),
+        ((("zigbee_band", " dual  BAND "),), "zigbee_band", "MULTI_MAC_MANUAL"),
         ((("firmware_version", "0100"),), "firmware_version", ""),
         ((("status", ""),), "status", "required"),
     ],

@@ -76,6 +76,25 @@ _LEGACY: Final = {
 _LEGACY_DUAL: Final = _key("Dual Band")
 
 
+def is_legacy_dual_band(value: str, device_type: DeviceType | None) -> bool:
+    """Whether `value` is the old CPL's `Dual Band` on a device that is not a Communications
+    Hub (read as multi-MAC, join behaviour not stated): right for importing an old CPL, never
+    for stating a band now."""
+    return _key(value) == _LEGACY_DUAL and device_type is not DeviceType.CH
+
+
+def legacy_dual_band_refusal(device_type: DeviceType) -> str:
+    """Why `Dual Band` cannot be stated for a device that is not a Communications Hub, and the
+    options it may take instead."""
+    options = "; ".join(
+        f"{b.label} ({b.value})" for b in BAND_OPTIONS if b is not ZigbeeBand.DUAL_BAND
+    )
+    return (
+        f"Dual Band is for Communications Hubs only (rule 5); a {device_type.value} that can "
+        f"use either band is multi-MAC: state how it joins (one of: {options})"
+    )
+
+
 def parse_band(value: str, device_type: DeviceType | None) -> ZigbeeBand | None:
     """A band from a code, a label or a legacy CPL value; empty means not provided.
 

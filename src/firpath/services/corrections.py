@@ -8,6 +8,7 @@ from typing import Final
 
 from sqlalchemy import Engine
 
+from firpath.domain.band import is_legacy_dual_band, legacy_dual_band_refusal
 from firpath.domain.entry import CplEntry
 from firpath.domain.errors import Defect, FieldInvalid, InvalidInput, NotFound, StaleRevision
 from firpath.domain.record import entry_from_record, entry_to_record, parse_text
@@ -103,6 +104,21 @@ def _apply(stored: CplEntry, fields: Sequence[tuple[str, str]]) -> CplEntry:
     record = entry_to_record(stored)
     for name, value in fields:
         record[name] = value
+        # the old CPL's "Dual Band" on a meter reads as "join behaviour not stated": right for
+        # importing an old CPL, but a correction states a band, so it is refused as DUAL_BAND is
+        if name == "zigbee_band" and is_legacy_dual_band(value, stored.device_type):
+            raise InvalidInput(
+                [
+                    Defect(
+                        legacy_dual_band_refusal(stored.device_type),
+                        None,
+                        "zigbee_band",
+                        stored.cpl_entry_id,
+                        value,
+                    )
+                ],
+                f"entry {stored.cpl_entry_id}: correction refused, nothing saved",
+            )
     entry, problems = entry_from_record(record)
     if entry is None:
         given = {name for name, _ in fields}
