@@ -211,12 +211,20 @@ def test_model_and_version_rows_are_explained_by_what_they_gave(
 ) -> None:
     fleet = pl.DataFrame(
         {
-            "device_id": ["two-builds", "no-such-version", "no-such-model", "bad-id", "no-hash"],
-            "manufacturer_id": ["1234", "1234", "1234", "XYZ", "1234"],
-            "model_id": ["0001", "0001", "0003", "0001", "0001"],
-            "hardware_version": ["0002", "0002", "0002", "0002", "0002"],
-            "firmware_version": ["01000100", "01000500", "01000000", "01000000", "01000000"],
-            "manufacturer_image_hash": [None, None, None, None, image_hash("nothing")],
+            "device_id": [
+                "two-builds",
+                "no-such-version",
+                "no-such-model",
+                "bad-id",
+                "no-hash",
+                "no-prefix",
+                "short-prefix",
+            ],
+            "manufacturer_id": ["1234", "1234", "1234", "XYZ", "1234", "1234", "1234"],
+            "model_id": ["0001", "0001", "0003", "0001", "0001", "0001", "0001"],
+            "hardware_version": ["0002"] * 7,
+            "firmware_version": ["01000100", "01000500"] + ["01000000"] * 5,
+            "manufacturer_image_hash": [None] * 4 + [image_hash("nothing"), "1234abcd", "12a"],
         }
     )
     path = tmp_path / "fleet.csv"
@@ -244,6 +252,15 @@ def test_model_and_version_rows_are_explained_by_what_they_gave(
         f"No build of firmware 1.0.0 (01000000) of device model 1234/0001/0002 has image hash "
         f"{image_hash('nothing').upper()[:12]}...: the CPL has 101 (hash "
         f"{image_hash('10101000000').upper()[:12]})."
+    )
+    # the start of a hash, as the pages show it, that no build has: said so, not "64 digits"
+    assert rows["no-prefix"]["reason"] == (
+        "No build of firmware 1.0.0 (01000000) of device model 1234/0001/0002 has an image "
+        f"hash starting 1234ABCD: the CPL has 101 (hash {image_hash('10101000000').upper()[:12]})."
+    )
+    assert rows["short-prefix"]["reason"] == (
+        "The row's manufacturer_image_hash '12a' must be 64 hexadecimal digits, or the first 4 "
+        "or more of them."
     )
     assert {r["status"] for d, r in rows.items() if d != "two-builds"} == {"unknown_firmware"}
 

@@ -157,7 +157,11 @@ class PlanExplainer:
             return f"The row gives no {', '.join(blank)}."
         if given.manufacturer_image_hash.strip():
             fields.append(
-                ("manufacturer_image_hash", given.manufacturer_image_hash, values.image_hash)
+                (
+                    "manufacturer_image_hash",
+                    given.manufacturer_image_hash,
+                    values.image_hash_or_prefix,  # whole or its start, as planning reads it
+                )
             )
         parsed: list[str] = []
         bad: list[str] = []
@@ -187,9 +191,14 @@ class PlanExplainer:
         on_cpl = ", ".join(
             f"{b.cpl_entry_id} (hash {b.manufacturer_image_hash[:12]})" for b in builds
         )
+        hash_given = (
+            f"image hash {wanted[:12]}..."
+            if len(wanted) == 64
+            else (f"an image hash starting {wanted}")
+        )
         return (
-            f"No build of firmware {version_label(builds[0])} of device model {model} has image "
-            f"hash {wanted[:12]}...: the CPL has {on_cpl}."
+            f"No build of firmware {version_label(builds[0])} of device model {model} has "
+            f"{hash_given}: the CPL has {on_cpl}."
         )
 
 
