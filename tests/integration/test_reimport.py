@@ -136,6 +136,13 @@ def test_legacy_dual_band_in_an_old_extract_never_replaces_a_stated_join_option(
         )
         assert (report.updated, report.kept) == (0, 1)
         assert show_entry(engine, "101").entry.zigbee_band is ZigbeeBand.MULTI_MAC_AUTO
+    # the summary does not call a cell that said 'Dual Band' empty
+    code, out, _ = firpath(
+        str(engine.url.render_as_string(False)), "import", str(tmp_path / "c.csv")
+    )
+    said = " ".join(out.split())
+    assert code == 0 and "1 stored values kept where the file's cell was empty or said less" in said
+    assert "'Dual Band' never replaces a stated join option" in said
 
 
 def test_an_extract_from_before_secmp0231_without_the_new_columns_or_notes_imports(

@@ -118,7 +118,8 @@ def import_(
         f"{escape(report.source)}: {verb} {report.rows} rows: {report.created} new, "
         f"{report.updated} updated, {report.unchanged} unchanged"
         + (
-            f"; {report.kept} stored values kept where the file's cell was empty"
+            f"; {report.kept} stored values kept where the file's cell was empty or said "
+            "less (the old CPL's 'Dual Band' never replaces a stated join option)"
             if report.kept
             else ""
         )
