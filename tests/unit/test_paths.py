@@ -672,8 +672,18 @@ def test_no_path_through_removed_entries_names_every_blocking_removed_entry() ->
     assert blocking_entries(result, model_graph(*lines)) == ["2", "3"]
     assert text.startswith(
         "No active entry lists 1 as upgrade-from on the way to 4 (only the removed 2). "
-        "Every known route from 1 to 4 passes through removed entries (2, 3), "
-        "which are never installed: a site visit is needed."
+        "Every known route from 1 to 4 passes through the removed entries 2, 3. "
+        "Removed entries are never installed: a site visit is needed."
+    )
+
+
+def test_a_removed_entry_every_route_needs_is_told_apart_from_ones_that_can_be_bypassed() -> None:
+    lines = ("1 <- N/A", "(2) <- 1", "3 <- 2", "(4) <- 3", "(5) <- 3", "6 <- 4;5")
+    result, text = explained(lines, "1", "6")
+    assert result.status is NO_PATH
+    assert (
+        "Every known route from 1 to 6 passes through the removed entry 2 (some also through "
+        "the removed 4, 5). Removed entries are never installed" in text
     )
 
 
@@ -683,7 +693,7 @@ def test_blocking_entries_are_listed_in_numeric_order_and_exclude_a_removed_sour
     result = graph.plan_path("1", "11")
     assert result.status is NO_PATH
     assert blocking_entries(result, graph) == ["9", "10"]
-    assert "removed entries (9, 10)" in explain(result, graph)
+    assert "passes through at least one of the removed entries 9, 10." in explain(result, graph)
 
 
 def test_incomplete_data_names_every_entry_to_ask_about() -> None:

@@ -169,10 +169,8 @@ def _structural_reason(result: PathResult, graph: ModelGraph) -> str:
         lead = "n" if where else "N"
         return (
             f"{where}{lead}o active entry lists {_ids(ends)} as upgrade-from on the way to "
-            f"{t.cpl_entry_id} (only the removed {first}). Every known route from "
-            f"{s.cpl_entry_id} to {t.cpl_entry_id} passes through removed entries "
-            f"({_ids(blocking_entries(result, graph))}), which are never installed: a site "
-            "visit is needed."
+            f"{t.cpl_entry_id} (only the removed {first}). {_through_removed(result, graph)}. "
+            "Removed entries are never installed: a site visit is needed."
         )
     barrier = _removed_barrier(s, t, graph)
     if barrier is not None:
@@ -214,6 +212,32 @@ def _structural_reason(result: PathResult, graph: ModelGraph) -> str:
         else ""
     )
     return f"{stop}{line}. A site visit is needed."
+
+
+def _through_removed(result: PathResult, graph: ModelGraph) -> str:
+    """Which removed entries the known routes pass through: those every route needs first
+    (restoring one of the others alone would not help), then any others on some routes."""
+    s, t = result.source.cpl_entry_id, result.target.cpl_entry_id if result.target else ""
+    removed = blocking_entries(result, graph)
+    needed = [r for r in removed if t not in _reach_avoiding(s, r, graph)]
+    route = f"Every known route from {s} to {t} passes through"
+    if not needed:
+        return f"{route} at least one of the removed entries {_ids(removed)}"
+    others = [r for r in removed if r not in needed]
+    also = f" (some also through the removed {_ids(others)})" if others else ""
+    return f"{route} the removed {'entry' if len(needed) == 1 else 'entries'} {_ids(needed)}{also}"
+
+
+def _reach_avoiding(start: str, avoid: str, graph: ModelGraph) -> set[str]:
+    """Entries reachable from `start` over known edges, removed ones included, except `avoid`."""
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for nxt in graph.successors.get(queue.popleft(), ()):
+            if nxt not in seen and nxt != avoid:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
 
 
 def _backward_active(target: str, graph: ModelGraph) -> set[str]:
