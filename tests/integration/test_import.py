@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,29 @@ def test_csv_with_bom_and_human_labels_in_any_case_and_spacing(
     header = ["  " + LABELS[c].upper().replace(" ", "  ") + " " for c in cols]
     report = load(engine, write_cpl(tmp_path / "a.csv", rows, cols, header, bom=True))
     assert report.created == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
+def test_a_csv_split_by_semicolons_or_tabs_imports_as_the_comma_one_does(
+    engine: Engine, tmp_path: Path, delimiter: str
+) -> None:
+    """Excel's "CSV" where the decimal separator is a comma (semicolons), or tab-separated text,
+    with a BOM and Windows line ends; a comma in a cell stays in the cell."""
+    rows = [
+        row("101", "01000000", notes="first, with a comma"),
+        row("102", "01000100", "101", notes="a; b"),
+    ]
+    comma = write_cpl(tmp_path / "comma.csv", rows)
+    with comma.open(encoding="utf-8", newline="") as file:
+        table = list(csv.reader(file))
+    other = tmp_path / "other.csv"
+    with other.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file, delimiter=delimiter, lineterminator="\r\n").writerows(table)
+    report = load(engine, other)
+    assert report.created == 2  # type: ignore[attr-defined]
+    first, second = show_entry(engine, "101").entry, show_entry(engine, "102").entry
+    assert (first.notes, second.notes) == ("first, with a comma", "a; b")
+    assert second.upgrade_from.ids == ("101",)
 
 
 def test_ids_are_normalised_to_upper_case(engine: Engine, tmp_path: Path) -> None:

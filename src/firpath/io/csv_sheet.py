@@ -84,6 +84,18 @@ def _not_utf8(path: Path) -> UnreadableFile:
     return UnreadableFile(f"{path}: not UTF-8 text (it ends inside a character)")
 
 
+def _delimiter(head: bytes) -> str:
+    """`,` unless the header line has none and is split by `;` (Excel's "CSV" where the
+    decimal separator is a comma) or a tab: then that."""
+    line = head.split(b"\n", 1)[0]
+    if b"," in line:
+        return ","
+    for other in (b";", b"\t"):
+        if other in line:
+            return other.decode()
+    return ","
+
+
 @contextmanager
 def open_csv(path: Path) -> Iterator[Sheet]:
     """The header and streamed rows of a CSV file (blank lines skipped, row numbers kept).
@@ -91,12 +103,13 @@ def open_csv(path: Path) -> Iterator[Sheet]:
     A cell that an export neutralised (`'=...`) is read as the value it stands for.
     """
     with open_binary(path) as raw:
-        _check_binary(path, raw.read(65536))
+        head = raw.read(65536)
+        _check_binary(path, head)
         raw.seek(0)
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         lines = _Lines(text)
         csv.field_size_limit(MAX_CELL)
-        reader = csv.reader(lines)
+        reader = csv.reader(lines, delimiter=_delimiter(head))
 
         def read() -> list[str] | None:
             try:
