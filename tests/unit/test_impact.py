@@ -34,6 +34,7 @@ from firpath.domain.impact import (
 )
 from firpath.domain.upgrade_graph import ModelGraph, PathStatus
 from firpath.domain.values import EntryStatus
+from tests.unit.hidden_edges import could_reach
 from tests.unit.test_paths import ids, parse_line
 from tests.unit.test_rules import MODEL, entry
 
@@ -775,26 +776,6 @@ class BruteForce:
             and u in could_reach(self.specs, self.successors, source)
         }
         return unknown_in_reach | upgrade_unknown
-
-
-def could_reach(specs: dict[str, Spec], successors: dict[str, list[str]], source: str) -> set[str]:
-    """Active entries other than `source` it could come to over known edges and the edges an
-    unknown upgrade-from may hide: into such an entry from any firmware not later than its."""
-    seen: set[str] = set()
-    todo = [source]
-    while todo:
-        here = specs[todo.pop()]
-        for eid, s in specs.items():
-            hidden = s.upgrade_from is None and int(s.version, 16) >= int(here.version, 16)
-            if (
-                (eid in successors[here.eid] or hidden)
-                and s.active
-                and eid != source
-                and eid not in seen
-            ):
-                seen.add(eid)
-                todo.append(eid)
-    return seen
 
 
 def id_order(eid: str) -> tuple[bool, int, str]:

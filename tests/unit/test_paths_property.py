@@ -18,6 +18,7 @@ from firpath.domain.firmware_lookup import FirmwareIndex, Resolution
 from firpath.domain.path_explanation import blocking_entries, explain
 from firpath.domain.upgrade_graph import ModelGraph, PathStatus
 from firpath.domain.values import EntryStatus
+from tests.unit.hidden_edges import could_reach
 from tests.unit.test_rules import MODEL, entry, sha
 
 FOREIGN_ID = "X-404"  # an upgrade-from reference to an entry outside the graph
@@ -131,21 +132,7 @@ class BruteForce:
         }
 
     def could_reach(self, source: str) -> set[str]:
-        seen: set[str] = set()
-        todo = [source]
-        while todo:
-            here = self.specs[todo.pop()]
-            for eid, s in self.specs.items():
-                hidden = s.upgrade_from is None and int(s.version, 16) >= int(here.version, 16)
-                if (
-                    (self.is_edge(here.eid, eid) or hidden)
-                    and s.active
-                    and eid != source
-                    and eid not in seen
-                ):
-                    seen.add(eid)
-                    todo.append(eid)
-        return seen
+        return could_reach(self.specs, self.successors, source)
 
     def latest(self) -> str | None:
         """The active entry no other active entry beats on version, then on ID."""
