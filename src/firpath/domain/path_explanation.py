@@ -24,12 +24,14 @@ def version_label(entry: CplEntry) -> str:
     return entry.firmware_version
 
 
-def _reach(start: str, links: Mapping[str, list[str]]) -> set[str]:
+def _reach(start: str, links: Mapping[str, list[str]], avoid: str | None = None) -> set[str]:
+    """Entries reachable from `start` over `links` (removed ones included), never through
+    `avoid`."""
     seen = {start}
     queue = deque([start])
     while queue:
         for nxt in links.get(queue.popleft(), ()):
-            if nxt not in seen:
+            if nxt not in seen and nxt != avoid:
                 seen.add(nxt)
                 queue.append(nxt)
     return seen
@@ -219,25 +221,13 @@ def _through_removed(result: PathResult, graph: ModelGraph) -> str:
     (restoring one of the others alone would not help), then any others on some routes."""
     s, t = result.source.cpl_entry_id, result.target.cpl_entry_id if result.target else ""
     removed = blocking_entries(result, graph)
-    needed = [r for r in removed if t not in _reach_avoiding(s, r, graph)]
+    needed = [r for r in removed if t not in _reach(s, graph.successors, avoid=r)]
     route = f"Every known route from {s} to {t} passes through"
     if not needed:
         return f"{route} at least one of the removed entries {_ids(removed)}"
     others = [r for r in removed if r not in needed]
     also = f" (some also through the removed {_ids(others)})" if others else ""
     return f"{route} the removed {'entry' if len(needed) == 1 else 'entries'} {_ids(needed)}{also}"
-
-
-def _reach_avoiding(start: str, avoid: str, graph: ModelGraph) -> set[str]:
-    """Entries reachable from `start` over known edges, removed ones included, except `avoid`."""
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        for nxt in graph.successors.get(queue.popleft(), ()):
-            if nxt not in seen and nxt != avoid:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
 
 
 def _backward_active(target: str, graph: ModelGraph) -> set[str]:

@@ -191,11 +191,8 @@ class PlanExplainer:
         on_cpl = ", ".join(
             f"{b.cpl_entry_id} (hash {b.manufacturer_image_hash[:12]})" for b in builds
         )
-        hash_given = (
-            f"image hash {wanted[:12]}..."
-            if len(wanted) == 64
-            else (f"an image hash starting {wanted}")
-        )
+        whole = len(wanted) == 64
+        hash_given = f"image hash {wanted[:12]}..." if whole else f"an image hash starting {wanted}"
         return (
             f"No build of firmware {version_label(builds[0])} of device model {model} has "
             f"{hash_given}: the CPL has {on_cpl}."
